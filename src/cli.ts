@@ -1,0 +1,190 @@
+import { randomBytes } from "node:crypto";
+import cliProgress from "cli-progress";
+import { Command, InvalidArgumentError } from "commander";
+import { type App, cliActor, openApp } from "./app";
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from "./modules/demo/seed";
+import { createAgent } from "./modules/identity/service";
+import { createWorkspace, countWorkspaces, findWorkspaceBySlug } from "./modules/workspaces/service";
+import { ConfigError, type Config, loadConfig } from "./platform/config";
+import { DomainError } from "./platform/errors";
+import { migrate } from "./platform/migrate";
+import { openPglite, openPostgres } from "./platform/db";
+import { buildServer } from "./server";
+import { startWorkers } from "./worker";
+
+const program = new Command()
+  .name("usher")
+  .description("Usher — the help desk for live entertainment, media and ticketing")
+  .showHelpAfterError();
+
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number");
+  return n;
+};
+
+program
+  .command("start")
+  .description("run everything in one process: API, workers and (without DATABASE_URL) the embedded database")
+  .option("--demo", "load the demo help desk when the database is empty")
+  .option("--tickets <n>", "demo tickets to generate", positive, 2500)
+  .action(async (options: { demo?: boolean; tickets: number }) => {
+    const config = loadConfig();
+    const app = await openApp(config, { supervise: true });
+    if (options.demo && (await countWorkspaces(app.database.db)) === 0) await runDemoSeed(app, options.tickets);
+    const stopWorkers = await startWorkers(app);
+    const server = await buildServer(app);
+    await server.listen({ host: config.host, port: config.port });
+    announce(config, app, Boolean(options.demo));
+    onShutdown(async () => {
+      await server.close();
+      await stopWorkers();
+      await app.close();
+    });
+  });
+
+program
+  .command("serve")
+  .description("run the API only (scale out: several `serve` and `worker` processes on one PostgreSQL)")
+  .action(async () => {
+    const config = requirePostgres(loadConfig(), "serve");
+    const app = await openApp(config);
+    const server = await buildServer(app);
+    await server.listen({ host: config.host, port: config.port });
+    app.log.info(`Usher API listening on ${config.publicUrl}`);
+    onShutdown(async () => {
+      await server.close();
+      await app.close();
+    });
+  });
+
+program
+  .command("worker")
+  .description("run the reactors only (rules, SLA timers, routing, notifications)")
+  .action(async () => {
+    const config = requirePostgres(loadConfig(), "worker");
+    const app = await openApp(config, { supervise: true });
+    const stop = await startWorkers(app);
+    onShutdown(async () => {
+      await stop();
+      await app.close();
+    });
+  });
+
+program
+  .command("migrate")
+  .description("bring the database schema up to date")
+  .action(async () => {
+    const config = loadConfig();
+    const database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPglite({ dataDir: config.dataDir });
+    try {
+      const applied = await migrate(database);
+      console.log(applied.length ? `Applied ${applied.join(", ")}` : "The database is up to date.");
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command("seed")
+  .description("load data")
+  .requiredOption("--demo", "the demo help desk (Lumen Live: box office, streaming, advertisers)")
+  .option("--tickets <n>", "how many tickets", positive, 2500)
+  .option("--seed <n>", "random seed (same seed, same data)", positive, 2026)
+  .action(async (options: { tickets: number; seed: number }) => {
+    const app = await openApp(loadConfig());
+    try {
+      await runDemoSeed(app, options.tickets, options.seed);
+      console.log(`Sign in as ${DEMO_ADMIN_EMAIL} with the password ${DEMO_PASSWORD}`);
+    } finally {
+      await app.close();
+    }
+  });
+
+program
+  .command("create-admin")
+  .description("create an admin agent (and the workspace, if new)")
+  .requiredOption("--email <email>", "the admin's e-mail")
+  .requiredOption("--name <name>", "the admin's name")
+  .option("--workspace <slug>", "workspace slug", "main")
+  .option("--workspace-name <name>", "workspace name for a new workspace")
+  .option("--password <password>", "password (default: USHER_ADMIN_PASSWORD, or a generated one)")
+  .action(async (options: { email: string; name: string; workspace: string; workspaceName?: string; password?: string }) => {
+    const app = await openApp(loadConfig());
+    try {
+      const workspace =
+        (await findWorkspaceBySlug(app.database.db, options.workspace)) ??
+        (await createWorkspace(app.database.db, app.clock, { slug: options.workspace, name: options.workspaceName ?? options.workspace }));
+      const generated = !options.password && !process.env.USHER_ADMIN_PASSWORD;
+      const password = options.password ?? process.env.USHER_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
+      const agent = await createAgent(app.ctx(workspace.id, cliActor), { email: options.email, name: options.name, role: "admin", password, allDesks: true });
+      console.log(`Created admin ${agent.email} in workspace "${workspace.slug}".`);
+      if (generated) console.log(`Password (shown once): ${password}`);
+    } finally {
+      await app.close();
+    }
+  });
+
+async function runDemoSeed(app: App, tickets: number, seed?: number) {
+  const interactive = process.stdout.isTTY;
+  const bar = interactive
+    ? new cliProgress.SingleBar({ format: "Demo data |{bar}| {value}/{total} tickets · {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  let lastLogged = 0;
+  const started = Date.now();
+  console.log(`Generating the demo help desk (${tickets} tickets)…`);
+  await seedDemo(app, {
+    tickets,
+    seed,
+    onProgress(done, total) {
+      if (bar) {
+        if (done === 0) bar.start(total, 0);
+        else bar.update(done);
+      } else if (done - lastLogged >= Math.max(1000, total / 10) || done === total) {
+        lastLogged = done;
+        console.log(`  ${done}/${total} tickets`);
+      }
+    },
+  });
+  bar?.stop();
+  console.log(`Demo data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+function announce(config: Config, app: App, demo: boolean) {
+  const lines = [
+    "",
+    `  Usher is running at ${config.publicUrl}`,
+    `  Database: ${app.database.kind === "pglite" ? `embedded (PGlite) in ${config.dataDir}` : "PostgreSQL"}`,
+  ];
+  if (demo) lines.push(`  Demo sign-in: ${DEMO_ADMIN_EMAIL} / ${DEMO_PASSWORD} (workspace "${DEMO_WORKSPACE}")`);
+  lines.push(`  API: ${config.publicUrl}/api/v1 · OpenAPI: ${config.publicUrl}/api/openapi.json`, "");
+  console.log(lines.join("\n"));
+}
+
+function requirePostgres(config: Config, command: string): Config {
+  if (!config.databaseUrl) {
+    throw new ConfigError([
+      `DATABASE_URL: \`usher ${command}\` shares a database with other processes, which the embedded database cannot do; set DATABASE_URL to a PostgreSQL server, or use \`usher start\``,
+    ]);
+  }
+  return config;
+}
+
+function onShutdown(stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = async (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C: leave now
+    stopping = true;
+    console.log(`\n${signal}: shutting down…`);
+    await stop().catch((err) => console.error(err));
+    process.exit(0);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DomainError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

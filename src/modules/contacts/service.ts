@@ -1,0 +1,485 @@
+import { and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
+import { type Ctx, inTransaction } from "../../platform/context";
+import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { type Page, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
+import { escapeLike } from "../../platform/sql";
+import { diff, recordActivities, recordActivity } from "../activity/service";
+import { normaliseEmail, normaliseHandle, normalisePhone } from "../desks/addresses";
+import { authorize } from "../identity/policy";
+import {
+  type ContactRow,
+  type ContactTier,
+  type IdentityKind,
+  type IdentityRow,
+  type OrganisationRow,
+  contactIdentities,
+  contacts,
+  organisations,
+} from "./schema";
+
+export interface IdentityInput {
+  kind: IdentityKind;
+  value: string;
+  /** Social network or app id; ignored for e-mail and phone. */
+  provider?: string;
+  verified?: boolean;
+}
+
+export interface ContactWithIdentities extends ContactRow {
+  identities: IdentityRow[];
+}
+
+export interface NewContact {
+  name?: string;
+  identities?: IdentityInput[];
+  organisationId?: string | null;
+  tier?: ContactTier;
+  locale?: string | null;
+  timezone?: string | null;
+  notes?: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+export type ContactPatch = Partial<Omit<NewContact, "identities">>;
+
+// ------------------------------------------------------------------ identities
+
+/** The canonical form under which an identity is stored and found. */
+export function normaliseIdentity(input: IdentityInput): { kind: IdentityKind; provider: string; value: string } | undefined {
+  switch (input.kind) {
+    case "email": {
+      const value = normaliseEmail(input.value);
+      return value ? { kind: "email", provider: "", value } : undefined;
+    }
+    case "phone": {
+      const value = normalisePhone(input.value);
+      return value ? { kind: "phone", provider: "", value } : undefined;
+    }
+    case "social": {
+      const provider = input.provider?.trim().toLowerCase();
+      const value = normaliseHandle(input.value);
+      return provider && /^[a-z0-9_-]{1,40}$/.test(provider) && value ? { kind: "social", provider, value } : undefined;
+    }
+    case "app": {
+      const provider = input.provider?.trim();
+      const value = input.value.trim();
+      return provider && value && value.length <= 200 && provider.length <= 100 ? { kind: "app", provider, value } : undefined;
+    }
+  }
+}
+
+function normaliseAll(identities: IdentityInput[]) {
+  const problems: FieldProblem[] = [];
+  const out = identities.map((identity, i) => {
+    const n = normaliseIdentity(identity);
+    if (!n) problems.push({ path: `identities.${i}`, message: `not a valid ${identity.kind} identity` });
+    return n!;
+  });
+  if (problems.length) throw invalid(problems);
+  return out;
+}
+
+const displayNameFor = (identities: { kind: IdentityKind; value: string }[]) => {
+  const email = identities.find((i) => i.kind === "email")?.value;
+  return email ? email.split("@")[0]! : (identities[0]?.value ?? "Unknown");
+};
+
+// ------------------------------------------------------------------ contacts
+
+export async function getContact(ctx: Ctx, id: string): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.read");
+  const [row] = await ctx.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)));
+  if (!row) throw notFound("contact", id);
+  const identities = await ctx.db
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.workspaceId, ctx.workspaceId), eq(contactIdentities.contactId, id)))
+    .orderBy(asc(contactIdentities.createdAt));
+  return { ...row, identities };
+}
+
+export async function getContacts(ctx: Ctx, ids: string[]): Promise<Map<string, ContactWithIdentities>> {
+  if (ids.length === 0) return new Map();
+  const unique = [...new Set(ids)];
+  const rows = await ctx.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, unique)));
+  const identities = await ctx.db
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.workspaceId, ctx.workspaceId), inArray(contactIdentities.contactId, unique)));
+  return new Map(rows.map((r) => [r.id, { ...r, identities: identities.filter((i) => i.contactId === r.id) }]));
+}
+
+export interface ContactFilter {
+  q?: string;
+  organisationId?: string;
+  tier?: ContactTier;
+  cursor?: string;
+  limit?: number;
+}
+
+export async function listContacts(ctx: Ctx, filter: ContactFilter = {}): Promise<Page<ContactWithIdentities>> {
+  authorize(ctx.actor, "contact.read");
+  const limit = pageSize(filter.limit);
+  const keys = [
+    { column: contacts.name, direction: "asc" as const },
+    { column: contacts.id, direction: "asc" as const },
+  ];
+  const q = filter.q?.trim();
+  const rows = await ctx.db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.workspaceId, ctx.workspaceId),
+        isNull(contacts.mergedIntoId),
+        q
+          ? or(
+              ilike(contacts.name, `%${escapeLike(q)}%`),
+              inArray(
+                contacts.id,
+                ctx.db
+                  .select({ id: contactIdentities.contactId })
+                  .from(contactIdentities)
+                  .where(and(eq(contactIdentities.workspaceId, ctx.workspaceId), ilike(contactIdentities.value, `${escapeLike(q.toLowerCase())}%`))),
+              ),
+            )
+          : undefined,
+        filter.organisationId ? eq(contacts.organisationId, filter.organisationId) : undefined,
+        filter.tier ? eq(contacts.tier, filter.tier) : undefined,
+        filter.cursor ? afterCursor(keys, decodeCursor(filter.cursor, 2)) : undefined,
+      ),
+    )
+    .orderBy(...orderByKeys(keys))
+    .limit(limit + 1);
+  const page = toPage(rows, limit, (r) => [r.name, r.id]);
+  const full = await getContacts(
+    ctx,
+    page.items.map((r) => r.id),
+  );
+  return { ...page, items: page.items.map((r) => full.get(r.id)!) };
+}
+
+export async function createContact(ctx: Ctx, input: NewContact): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.write");
+  const identities = normaliseAll(input.identities ?? []);
+  return inTransaction(ctx, async (tx) => {
+    if (input.organisationId) await getOrganisation(tx, input.organisationId);
+    const organisationId = input.organisationId ?? (await organisationForIdentities(tx, identities));
+    const now = tx.clock.now();
+    const id = newId();
+    await tx.db.insert(contacts).values({
+      id,
+      workspaceId: tx.workspaceId,
+      name: input.name?.trim() || displayNameFor(identities),
+      organisationId: organisationId ?? null,
+      tier: input.tier ?? "standard",
+      locale: input.locale ?? null,
+      timezone: input.timezone ?? null,
+      notes: input.notes ?? null,
+      attributes: input.attributes ?? {},
+      createdAt: now,
+      updatedAt: now,
+    });
+    await insertIdentities(tx, id, identities, input.identities ?? []);
+    await recordActivity(tx, {
+      type: "contact.created",
+      subjectType: "contact",
+      subjectId: id,
+      data: { identities: identities.map((i) => `${i.kind}:${i.value}`) },
+    });
+    return getContact(tx, id);
+  });
+}
+
+async function insertIdentities(ctx: Ctx, contactId: string, identities: ReturnType<typeof normaliseAll>, raw: IdentityInput[]) {
+  if (identities.length === 0) return;
+  const now = ctx.clock.now();
+  const inserted = await ctx.db
+    .insert(contactIdentities)
+    .values(
+      identities.map((i, n) => ({
+        ...i,
+        id: newId(),
+        workspaceId: ctx.workspaceId,
+        contactId,
+        isPrimary: n === 0,
+        verifiedAt: raw[n]?.verified ? now : null,
+        createdAt: now,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ value: contactIdentities.value });
+  if (inserted.length !== identities.length) {
+    throw new DomainError("conflict.duplicate", "An identity already belongs to another contact", {}, [
+      { path: "identities", message: "already belongs to another contact; merge the contacts instead" },
+    ]);
+  }
+}
+
+export async function updateContact(ctx: Ctx, id: string, patch: ContactPatch): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.write");
+  return inTransaction(ctx, async (tx) => {
+    const before = await getContact(tx, id);
+    if (patch.organisationId) await getOrganisation(tx, patch.organisationId);
+    const changes = diff(before as unknown as Record<string, unknown>, patch);
+    if (Object.keys(changes).length === 0) return before;
+    await tx.db
+      .update(contacts)
+      .set({ ...patch, updatedAt: tx.clock.now() })
+      .where(and(eq(contacts.workspaceId, tx.workspaceId), eq(contacts.id, id)));
+    await recordActivity(tx, { type: "contact.updated", subjectType: "contact", subjectId: id, changes });
+    return getContact(tx, id);
+  });
+}
+
+export async function addIdentity(ctx: Ctx, contactId: string, identity: IdentityInput): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.write");
+  const [normalised] = normaliseAll([identity]);
+  return inTransaction(ctx, async (tx) => {
+    await getContact(tx, contactId);
+    const owner = await findContactIdByIdentity(tx, normalised!);
+    if (owner === contactId) return getContact(tx, contactId);
+    if (owner) {
+      throw new DomainError("conflict.duplicate", "This identity belongs to another contact; merge the two contacts instead", { contactId: owner });
+    }
+    await insertIdentities(tx, contactId, [normalised!], [identity]);
+    await recordActivity(tx, {
+      type: "contact.identity_added",
+      subjectType: "contact",
+      subjectId: contactId,
+      data: { kind: normalised!.kind, provider: normalised!.provider, value: normalised!.value },
+    });
+    return getContact(tx, contactId);
+  });
+}
+
+export async function removeIdentity(ctx: Ctx, contactId: string, identityId: string): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.write");
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .delete(contactIdentities)
+      .where(
+        and(eq(contactIdentities.workspaceId, tx.workspaceId), eq(contactIdentities.contactId, contactId), eq(contactIdentities.id, identityId)),
+      )
+      .returning();
+    if (!row) throw notFound("identity", identityId);
+    await recordActivity(tx, {
+      type: "contact.identity_removed",
+      subjectType: "contact",
+      subjectId: contactId,
+      data: { kind: row.kind, provider: row.provider, value: row.value },
+    });
+    return getContact(tx, contactId);
+  });
+}
+
+async function findContactIdByIdentity(ctx: Ctx, identity: { kind: IdentityKind; provider: string; value: string }): Promise<string | undefined> {
+  const [row] = await ctx.db
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.workspaceId, ctx.workspaceId),
+        eq(contactIdentities.kind, identity.kind),
+        eq(contactIdentities.provider, identity.provider),
+        eq(contactIdentities.value, identity.value),
+      ),
+    );
+  return row?.contactId;
+}
+
+export async function findContactByIdentity(ctx: Ctx, identity: IdentityInput): Promise<ContactWithIdentities | undefined> {
+  const normalised = normaliseIdentity(identity);
+  if (!normalised) return undefined;
+  const id = await findContactIdByIdentity(ctx, normalised);
+  return id ? getContact(ctx, id) : undefined;
+}
+
+/**
+ * The contact behind any of these identities, or a new one. Identities the
+ * contact did not have yet are added, so the same person writing from e-mail
+ * today and WhatsApp tomorrow is one contact once both are known together.
+ */
+export async function findOrCreateContact(
+  ctx: Ctx,
+  input: { identities: IdentityInput[]; name?: string; locale?: string | null },
+): Promise<{ contact: ContactWithIdentities; created: boolean }> {
+  const identities = normaliseAll(input.identities);
+  if (identities.length === 0) throw invalid([{ path: "identities", message: "at least one identity is needed" }]);
+  return inTransaction(ctx, async (tx) => {
+    const found = await tx.db
+      .select({ contactId: contactIdentities.contactId, kind: contactIdentities.kind, provider: contactIdentities.provider, value: contactIdentities.value })
+      .from(contactIdentities)
+      .where(
+        and(
+          eq(contactIdentities.workspaceId, tx.workspaceId),
+          or(
+            ...identities.map((i) =>
+              and(eq(contactIdentities.kind, i.kind), eq(contactIdentities.provider, i.provider), eq(contactIdentities.value, i.value)),
+            ),
+          ),
+        ),
+      );
+    if (found.length === 0) {
+      return { contact: await createContact(tx, { name: input.name, identities: input.identities, locale: input.locale }), created: true };
+    }
+    // Prefer the contact found by the first identity given (the channel's own).
+    const first = identities.find((i) => found.some((f) => f.kind === i.kind && f.provider === i.provider && f.value === i.value))!;
+    const contactId = found.find((f) => f.kind === first.kind && f.provider === first.provider && f.value === first.value)!.contactId;
+    const missing = identities.filter((i) => !found.some((f) => f.kind === i.kind && f.provider === i.provider && f.value === i.value));
+    if (missing.length) {
+      const now = tx.clock.now();
+      await tx.db
+        .insert(contactIdentities)
+        .values(missing.map((i) => ({ ...i, id: newId(), workspaceId: tx.workspaceId, contactId, createdAt: now })))
+        .onConflictDoNothing();
+      await recordActivities(
+        tx,
+        missing.map((i) => ({
+          type: "contact.identity_added",
+          subjectType: "contact",
+          subjectId: contactId,
+          data: { kind: i.kind, provider: i.provider, value: i.value },
+        })),
+      );
+    }
+    return { contact: await getContact(tx, contactId), created: false };
+  });
+}
+
+/**
+ * Folds `sourceId` into `targetId`: identities move, the source is marked
+ * merged. Tickets follow through the `contact.merged` activity (the tickets
+ * module owns them).
+ */
+export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string): Promise<ContactWithIdentities> {
+  authorize(ctx.actor, "contact.merge");
+  if (targetId === sourceId) throw new DomainError("contact.merge_invalid", "A contact cannot be merged into itself");
+  return inTransaction(ctx, async (tx) => {
+    const [target, source] = [await getContact(tx, targetId), await getContact(tx, sourceId)];
+    if (target.mergedIntoId || source.mergedIntoId) throw new DomainError("contact.merge_invalid", "One of the contacts was already merged");
+    await tx.db
+      .update(contactIdentities)
+      .set({ contactId: targetId, isPrimary: false })
+      .where(and(eq(contactIdentities.workspaceId, tx.workspaceId), eq(contactIdentities.contactId, sourceId)));
+    const now = tx.clock.now();
+    await tx.db
+      .update(contacts)
+      .set({ mergedIntoId: targetId, updatedAt: now })
+      .where(and(eq(contacts.workspaceId, tx.workspaceId), eq(contacts.id, sourceId)));
+    // Fill gaps in the target from the source; the target's own values win.
+    const fill: Partial<ContactRow> = {};
+    if (!target.organisationId && source.organisationId) fill.organisationId = source.organisationId;
+    if (!target.locale && source.locale) fill.locale = source.locale;
+    if (!target.timezone && source.timezone) fill.timezone = source.timezone;
+    if (target.tier === "standard" && source.tier !== "standard") fill.tier = source.tier;
+    await tx.db
+      .update(contacts)
+      .set({ ...fill, updatedAt: now })
+      .where(and(eq(contacts.workspaceId, tx.workspaceId), eq(contacts.id, targetId)));
+    await recordActivity(tx, {
+      type: "contact.merged",
+      subjectType: "contact",
+      subjectId: targetId,
+      data: { sourceId, targetId, identities: source.identities.map((i) => `${i.kind}:${i.value}`) },
+    });
+    return getContact(tx, targetId);
+  });
+}
+
+// ------------------------------------------------------------------ organisations
+
+async function organisationForIdentities(ctx: Ctx, identities: { kind: IdentityKind; value: string }[]): Promise<string | undefined> {
+  const domains = identities.filter((i) => i.kind === "email").map((i) => i.value.split("@")[1]!);
+  if (domains.length === 0) return undefined;
+  const [row] = await ctx.db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(and(eq(organisations.workspaceId, ctx.workspaceId), sql`${organisations.domains} && ${sql.param(domains)}::text[]`))
+    .limit(1);
+  return row?.id;
+}
+
+export async function getOrganisation(ctx: Ctx, id: string): Promise<OrganisationRow> {
+  authorize(ctx.actor, "contact.read");
+  const [row] = await ctx.db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.workspaceId, ctx.workspaceId), eq(organisations.id, id)));
+  if (!row) throw notFound("organisation", id);
+  return row;
+}
+
+export async function listOrganisations(ctx: Ctx, filter: { q?: string; tier?: ContactTier; cursor?: string; limit?: number } = {}) {
+  authorize(ctx.actor, "contact.read");
+  const limit = pageSize(filter.limit);
+  const keys = [
+    { column: organisations.name, direction: "asc" as const },
+    { column: organisations.id, direction: "asc" as const },
+  ];
+  const rows = await ctx.db
+    .select()
+    .from(organisations)
+    .where(
+      and(
+        eq(organisations.workspaceId, ctx.workspaceId),
+        filter.q ? ilike(organisations.name, `%${escapeLike(filter.q)}%`) : undefined,
+        filter.tier ? eq(organisations.tier, filter.tier) : undefined,
+        filter.cursor ? afterCursor(keys, decodeCursor(filter.cursor, 2)) : undefined,
+      ),
+    )
+    .orderBy(...orderByKeys(keys))
+    .limit(limit + 1);
+  return toPage(rows, limit, (r) => [r.name, r.id]);
+}
+
+export type OrganisationInput = Pick<OrganisationRow, "name"> & Partial<Pick<OrganisationRow, "domains" | "tier" | "notes">>;
+
+function cleanDomains(domains: string[] | undefined): string[] | undefined {
+  if (!domains) return undefined;
+  const out = domains.map((d) => d.trim().toLowerCase().replace(/^@/, ""));
+  const bad = out.findIndex((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+  if (bad >= 0) throw invalid([{ path: `domains.${bad}`, message: "not a domain name" }]);
+  return [...new Set(out)];
+}
+
+export async function createOrganisation(ctx: Ctx, input: OrganisationInput): Promise<OrganisationRow> {
+  authorize(ctx.actor, "contact.write");
+  const domains = cleanDomains(input.domains) ?? [];
+  return inTransaction(ctx, async (tx) => {
+    const now = tx.clock.now();
+    const [row] = await tx.db
+      .insert(organisations)
+      .values({ ...input, domains, id: newId(), workspaceId: tx.workspaceId, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new DomainError("conflict.duplicate", `An organisation named ${input.name} already exists`);
+    await recordActivity(tx, { type: "organisation.created", subjectType: "organisation", subjectId: row.id, data: { name: row.name } });
+    return row;
+  });
+}
+
+export async function updateOrganisation(ctx: Ctx, id: string, patch: Partial<OrganisationInput>): Promise<OrganisationRow> {
+  authorize(ctx.actor, "contact.write");
+  const domains = cleanDomains(patch.domains);
+  return inTransaction(ctx, async (tx) => {
+    const before = await getOrganisation(tx, id);
+    const next = { ...patch, ...(domains ? { domains } : {}) };
+    const changes = diff(before, next);
+    if (Object.keys(changes).length === 0) return before;
+    const [row] = await tx.db
+      .update(organisations)
+      .set({ ...next, updatedAt: tx.clock.now() })
+      .where(and(eq(organisations.workspaceId, tx.workspaceId), eq(organisations.id, id)))
+      .returning();
+    await recordActivity(tx, { type: "organisation.updated", subjectType: "organisation", subjectId: id, changes });
+    return row!;
+  });
+}

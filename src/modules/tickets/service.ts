@@ -1,0 +1,488 @@
+import { type SQL, and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type Ctx, inTransaction } from "../../platform/context";
+import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
+import { newId } from "../../platform/ids";
+import { type Page, type SortKey, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
+import { type ActivityInput, diff, recordActivities } from "../activity/service";
+import { redactCardNumbers } from "../compliance/redact";
+import { type IdentityInput, findOrCreateContact, getContact } from "../contacts/service";
+import { checkCustomFieldValues } from "../desks/fields";
+import { getCategory, getDesk, listCustomFields } from "../desks/service";
+import { assertDeskAccess, authorize, canAccessDesk, deskFilter } from "../identity/policy";
+import { getTeam, loadAgentWithAccess } from "../identity/service";
+import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
+import { type NewMessage, insertMessage } from "./messages";
+import { nextTicketNumber } from "./numbers";
+import { type Channel, type Priority, type TicketRow, type TicketStatus, tickets } from "./schema";
+import { assertTransition } from "./status";
+import { normaliseTags } from "./tags";
+
+export type Requester = { contactId: string } | { identities: IdentityInput[]; name?: string; locale?: string | null };
+
+export interface NewTicket {
+  deskId: string;
+  subject: string;
+  channel: Channel;
+  requester: Requester;
+  /** The first message. Defaults to inbound from the requester. */
+  message?: NewMessage;
+  status?: TicketStatus;
+  priority?: Priority;
+  categoryId?: string | null;
+  tags?: string[];
+  customFields?: Record<string, unknown>;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  tier?: number;
+  parentId?: string | null;
+  language?: string | null;
+}
+
+export interface TicketPatch {
+  subject?: string;
+  deskId?: string;
+  status?: TicketStatus;
+  priority?: Priority;
+  categoryId?: string | null;
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+  customFields?: Record<string, unknown>;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  tier?: number;
+  parentId?: string | null;
+  requesterId?: string;
+  language?: string | null;
+}
+
+export interface UpdateOptions {
+  /** Refuse with `conflict.version` if the ticket changed since the client read it. */
+  expectedVersion?: number;
+  /** Extra activity data (which rule or macro made the change). */
+  cause?: Record<string, unknown>;
+}
+
+const SUBJECT_MAX = 500;
+
+// ------------------------------------------------------------------ reading
+
+export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<TicketRow> {
+  authorize(ctx.actor, "ticket.read");
+  const byNumber = typeof idOrNumber === "number" || /^\d{1,9}$/.test(idOrNumber);
+  const [row] = await ctx.db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), byNumber ? eq(tickets.number, Number(idOrNumber)) : eq(tickets.id, String(idOrNumber))));
+  if (!row) throw notFound("ticket", String(idOrNumber));
+  assertDeskAccess(ctx.actor, row.deskId, notFound("ticket", String(idOrNumber)));
+  return row;
+}
+
+/** Locks the row for the rest of the transaction: concurrent changes queue up instead of overwriting. */
+export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketRow> {
+  const [row] = await ctx.db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
+    .for("update");
+  if (!row) throw notFound("ticket", id);
+  assertDeskAccess(ctx.actor, row.deskId, notFound("ticket", id));
+  return row;
+}
+
+export const ticketSorts = ["priority", "due", "updated", "-updated", "created", "-created", "number", "-number"] as const;
+export type TicketSort = (typeof ticketSorts)[number];
+
+function sortKeys(sort: TicketSort): SortKey[] {
+  const id = { column: tickets.id, direction: "asc" as const };
+  switch (sort) {
+    case "priority": // most urgent first, then soonest due: matches the tickets_queue index
+      return [
+        { column: tickets.priority, direction: "desc", nulls: "last" },
+        { column: tickets.dueAt, direction: "asc", nulls: "last", nullable: true },
+        id,
+      ];
+    case "due":
+      return [{ column: tickets.dueAt, direction: "asc", nulls: "last", nullable: true }, id];
+    case "updated":
+      return [{ column: tickets.updatedAt, direction: "asc" }, id];
+    case "-updated":
+      return [{ column: tickets.updatedAt, direction: "desc" }, { ...id, direction: "desc" }];
+    case "created":
+      return [{ column: tickets.createdAt, direction: "asc" }, id];
+    case "-created":
+      return [{ column: tickets.createdAt, direction: "desc" }, { ...id, direction: "desc" }];
+    case "number":
+      return [{ column: tickets.number, direction: "asc" }];
+    case "-number":
+      return [{ column: tickets.number, direction: "desc" }];
+  }
+}
+
+function cursorValues(sort: TicketSort, t: TicketRow): unknown[] {
+  switch (sort) {
+    case "priority":
+      return [t.priority, t.dueAt, t.id];
+    case "due":
+      return [t.dueAt, t.id];
+    case "updated":
+    case "-updated":
+      return [t.updatedAt, t.id];
+    case "created":
+    case "-created":
+      return [t.createdAt, t.id];
+    case "number":
+    case "-number":
+      return [t.number];
+  }
+}
+
+export interface TicketQuery {
+  conditions?: ConditionGroup;
+  /** Free text: a ticket number, or words in the subject. */
+  q?: string;
+  includeMerged?: boolean;
+  sort?: TicketSort;
+  cursor?: string;
+  limit?: number;
+}
+
+export async function listTickets(ctx: Ctx, input: TicketQuery = {}): Promise<Page<TicketRow>> {
+  authorize(ctx.actor, "ticket.read");
+  const sort = input.sort ?? "-updated";
+  const keys = sortKeys(sort);
+  const limit = pageSize(input.limit);
+  if (input.conditions) validateConditions(input.conditions);
+  const rows = await ctx.db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.workspaceId, ctx.workspaceId),
+        deskFilter(ctx.actor, tickets.deskId),
+        input.includeMerged ? undefined : isNull(tickets.mergedIntoId),
+        input.conditions ? compileConditions(input.conditions, envOf(ctx)) : undefined,
+        input.q ? textMatch(input.q) : undefined,
+        input.cursor ? afterCursor(keys, decodeCursor(input.cursor, keys.length)) : undefined,
+      ),
+    )
+    .orderBy(...orderByKeys(keys))
+    .limit(limit + 1);
+  return toPage(rows, limit, (t) => cursorValues(sort, t));
+}
+
+export async function countTickets(ctx: Ctx, conditions: ConditionGroup): Promise<number> {
+  authorize(ctx.actor, "ticket.read");
+  validateConditions(conditions);
+  const [row] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.workspaceId, ctx.workspaceId),
+        deskFilter(ctx.actor, tickets.deskId),
+        isNull(tickets.mergedIntoId),
+        compileConditions(conditions, envOf(ctx)),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+function textMatch(q: string): SQL {
+  const text = q.trim().replace(/^#/, "");
+  if (/^\d{1,9}$/.test(text)) return eq(tickets.number, Number(text));
+  return sql`${tickets.subject} ilike ${`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`;
+}
+
+export const envOf = (ctx: Ctx) => ({ now: ctx.clock.now(), agentId: ctx.actor.kind === "agent" ? ctx.actor.agentId : undefined });
+
+// ------------------------------------------------------------------ creating
+
+export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRow> {
+  authorize(ctx.actor, "ticket.create");
+  return inTransaction(ctx, async (tx) => {
+    const desk = await getDesk(tx, input.deskId);
+    if (desk.archivedAt) throw invalid([{ path: "deskId", message: "this desk is archived" }]);
+    const requester =
+      "contactId" in input.requester
+        ? await getContact(tx, input.requester.contactId).catch(() => {
+            throw invalid([{ path: "requester.contactId", message: "no such contact" }]);
+          })
+        : (await findOrCreateContact(tx, input.requester)).contact;
+    const requesterId = requester.mergedIntoId ?? requester.id;
+
+    const refs = await checkReferences(tx, desk.id, input);
+    const tags = normaliseTags(input.tags ?? []);
+    const customFields = await checkCustomFields(tx, desk.id, input.customFields ?? {}, {});
+    const status = input.status ?? (input.assigneeId ? "open" : "new");
+    if (status === "closed") throw invalid([{ path: "status", message: "a ticket cannot be created closed" }]);
+    const now = tx.clock.now();
+    const { text: subject, count: subjectRedactions } = redactCardNumbers(input.subject.trim());
+    if (!subject || subject.length > SUBJECT_MAX) throw invalid([{ path: "subject", message: `1–${SUBJECT_MAX} characters` }]);
+
+    const row: TicketRow = {
+      id: newId(),
+      workspaceId: tx.workspaceId,
+      number: await nextTicketNumber(tx.db, tx.workspaceId),
+      deskId: desk.id,
+      subject,
+      status,
+      priority: input.priority ?? "normal",
+      priorityScore: 0,
+      priorityReasons: [],
+      categoryId: input.categoryId ?? null,
+      tags,
+      customFields,
+      channel: input.channel,
+      language: input.language ?? requester.locale ?? null,
+      sentiment: null,
+      requesterId,
+      organisationId: requester.organisationId,
+      assigneeId: input.assigneeId ?? null,
+      teamId: input.teamId ?? null,
+      tier: input.tier ?? 1,
+      parentId: refs.parentId,
+      mergedIntoId: null,
+      dueAt: null,
+      firstResponseAt: null,
+      lastMessageAt: input.message ? now : null,
+      solvedAt: status === "solved" ? now : null,
+      closedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await tx.db.insert(tickets).values(row);
+
+    const activities: ActivityInput[] = [
+      {
+        type: "ticket.created",
+        subjectType: "ticket",
+        subjectId: row.id,
+        ticketId: row.id,
+        data: {
+          number: row.number,
+          deskId: row.deskId,
+          channel: row.channel,
+          status: row.status,
+          priority: row.priority,
+          requesterId,
+          ...(subjectRedactions ? { cardNumbersRedacted: subjectRedactions } : {}),
+        },
+      },
+    ];
+    if (input.message) {
+      const { activity } = await insertMessage(tx, row, { ...input.message, channel: input.message.channel ?? input.channel }, requesterId);
+      activities.push(activity);
+      if (input.message.kind === "outbound") row.firstResponseAt = null; // proactive outreach is not a response
+    }
+    await recordActivities(tx, activities);
+    return row;
+  });
+}
+
+interface References {
+  parentId: string | null;
+}
+
+async function checkReferences(
+  ctx: Ctx,
+  deskId: string,
+  input: Pick<TicketPatch, "categoryId" | "assigneeId" | "teamId" | "parentId" | "tier">,
+  self?: TicketRow,
+): Promise<References> {
+  const problems: FieldProblem[] = [];
+  if (input.categoryId) {
+    const category = await getCategory(ctx, input.categoryId).catch(() => undefined);
+    if (!category || category.deskId !== deskId) problems.push({ path: "categoryId", message: "no such category on this desk" });
+  }
+  if (input.assigneeId) {
+    const agent = await loadAgentWithAccess(ctx.db, ctx.workspaceId, input.assigneeId);
+    if (!agent || agent.status !== "active") problems.push({ path: "assigneeId", message: "no such active agent" });
+    else if (agent.role === "light_agent") problems.push({ path: "assigneeId", message: "light agents cannot be assigned tickets" });
+    else if (agent.role !== "admin" && !agent.allDesks && !agent.deskIds.includes(deskId)) {
+      problems.push({ path: "assigneeId", message: "this agent does not work this desk" });
+    }
+  }
+  if (input.teamId) {
+    const team = await getTeam(ctx, input.teamId).catch(() => undefined);
+    if (!team) problems.push({ path: "teamId", message: "no such team" });
+  }
+  if (input.tier !== undefined && ![1, 2, 3].includes(input.tier)) problems.push({ path: "tier", message: "must be 1, 2 or 3" });
+  let parentId: string | null = input.parentId ?? null;
+  if (input.parentId) {
+    const parent = await getTicket(ctx, input.parentId).catch(() => undefined);
+    if (!parent) problems.push({ path: "parentId", message: "no such ticket" });
+    else if (self && (parent.id === self.id || parent.parentId === self.id)) problems.push({ path: "parentId", message: "a ticket cannot be its own parent" });
+    else parentId = parent.id;
+  }
+  if (problems.length) throw new DomainError("ticket.invalid_reference", "The ticket refers to something that is not there", {}, problems);
+  return { parentId };
+}
+
+async function checkCustomFields(
+  ctx: Ctx,
+  deskId: string,
+  values: Record<string, unknown>,
+  existing: Record<string, unknown>,
+  options: { requireRequired?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  if (Object.keys(values).length === 0 && !options.requireRequired) return existing;
+  const definitions = await listCustomFields(ctx, deskId);
+  const result = checkCustomFieldValues(definitions, values, { existing, requireRequired: options.requireRequired });
+  if (result.problems.length) {
+    throw new DomainError("ticket.custom_field_invalid", "Some custom fields are not valid", {}, result.problems);
+  }
+  return result.values;
+}
+
+// ------------------------------------------------------------------ updating
+
+export async function updateTicket(ctx: Ctx, id: string, patch: TicketPatch, options: UpdateOptions = {}): Promise<TicketRow> {
+  authorize(ctx.actor, "ticket.update");
+  return inTransaction(ctx, async (tx) => {
+    const before = await loadTicketForUpdate(tx, id);
+    const result = await applyPatch(tx, before, patch, options);
+    return result.ticket;
+  });
+}
+
+/**
+ * Applies a patch to a locked ticket: validates, writes, and records one
+ * `ticket.updated` activity with every change. Used by updates, replies with
+ * a status, bulk edits, merges and (later) rules and macros.
+ */
+export async function applyPatch(
+  ctx: Ctx,
+  before: TicketRow,
+  patch: TicketPatch,
+  options: UpdateOptions = {},
+): Promise<{ ticket: TicketRow; changes: Record<string, [unknown, unknown]> }> {
+  if (options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
+    throw new DomainError("conflict.version", `Ticket #${before.number} changed since you loaded it`, {
+      expectedVersion: options.expectedVersion,
+      currentVersion: before.version,
+    });
+  }
+  if (before.mergedIntoId) {
+    throw new DomainError("ticket.merged", `Ticket #${before.number} was merged into another ticket`, { mergedIntoId: before.mergedIntoId });
+  }
+  if (before.status === "closed") throw new DomainError("ticket.invalid_transition", `Ticket #${before.number} is closed and cannot change`);
+
+  const next: Partial<TicketRow> = {};
+  const deskId = patch.deskId ?? before.deskId;
+  if (patch.deskId && patch.deskId !== before.deskId) {
+    if (!canAccessDesk(ctx.actor, patch.deskId)) throw invalid([{ path: "deskId", message: "no such desk" }]);
+    await getDesk(ctx, patch.deskId).catch(() => {
+      throw invalid([{ path: "deskId", message: "no such desk" }]);
+    });
+    next.deskId = patch.deskId;
+    // Categories and custom fields belong to a desk: what the new desk lacks is dropped.
+    if (patch.categoryId === undefined) next.categoryId = null;
+    const definitions = await listCustomFields(ctx, patch.deskId);
+    const keep = new Set(definitions.map((d) => d.key));
+    next.customFields = Object.fromEntries(Object.entries(before.customFields).filter(([k]) => keep.has(k)));
+  }
+  if (patch.subject !== undefined) {
+    const subject = redactCardNumbers(patch.subject.trim()).text;
+    if (!subject || subject.length > SUBJECT_MAX) throw invalid([{ path: "subject", message: `1–${SUBJECT_MAX} characters` }]);
+    next.subject = subject;
+  }
+  const refs = await checkReferences(ctx, deskId, patch, before);
+  for (const key of ["priority", "categoryId", "assigneeId", "teamId", "tier", "language"] as const) {
+    if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];
+  }
+  if (patch.parentId !== undefined) next.parentId = refs.parentId;
+  if (patch.requesterId !== undefined) {
+    const requester = await getContact(ctx, patch.requesterId).catch(() => {
+      throw invalid([{ path: "requesterId", message: "no such contact" }]);
+    });
+    next.requesterId = requester.id;
+    next.organisationId = requester.organisationId;
+  }
+  if (patch.tags || patch.addTags || patch.removeTags) {
+    const base = patch.tags ? normaliseTags(patch.tags) : before.tags;
+    const add = normaliseTags(patch.addTags ?? [], "addTags");
+    const remove = new Set(normaliseTags(patch.removeTags ?? [], "removeTags"));
+    next.tags = [...new Set([...base, ...add])].filter((t) => !remove.has(t)).sort();
+  }
+  if (patch.customFields) {
+    next.customFields = await checkCustomFields(ctx, deskId, patch.customFields, next.customFields ?? before.customFields);
+  }
+
+  // Status: explicit, or implied by assignment of a new ticket.
+  const now = ctx.clock.now();
+  let status = patch.status ?? before.status;
+  if (!patch.status && before.status === "new" && patch.assigneeId) status = "open";
+  if (status !== before.status) {
+    assertTransition(before.status, status);
+    next.status = status;
+    if (status === "solved") {
+      next.solvedAt = now;
+      await checkCustomFields(ctx, deskId, {}, next.customFields ?? before.customFields, { requireRequired: true });
+      const assignee = next.assigneeId !== undefined ? next.assigneeId : before.assigneeId;
+      if (!assignee && ctx.actor.kind === "agent" && ctx.actor.role !== "light_agent") next.assigneeId = ctx.actor.agentId;
+    }
+    if (status === "closed") next.closedAt = now;
+    if (before.status === "solved" && status !== "closed") next.solvedAt = null;
+  }
+
+  const changes = diff(before as unknown as Record<string, unknown>, next);
+  for (const k of ["solvedAt", "closedAt", "organisationId"]) delete changes[k];
+  if (Object.keys(changes).length === 0) return { ticket: before, changes };
+
+  const [ticket] = await ctx.db
+    .update(tickets)
+    .set({ ...next, updatedAt: now, version: sql`${tickets.version} + 1` })
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, before.id)))
+    .returning();
+  await recordActivities(ctx, [
+    {
+      type: "ticket.updated",
+      subjectType: "ticket",
+      subjectId: before.id,
+      ticketId: before.id,
+      changes,
+      data: options.cause ?? {},
+    },
+  ]);
+  return { ticket: ticket!, changes };
+}
+
+// ------------------------------------------------------------------ bulk
+
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  ticket?: TicketRow;
+  error?: { code: string; detail: string; errors?: FieldProblem[] };
+}
+
+export const BULK_MAX = 100;
+
+/** One patch over many tickets; each ticket changes atomically on its own, and each gets a result. */
+export async function bulkUpdateTickets(ctx: Ctx, ids: string[], patch: TicketPatch): Promise<BulkResult[]> {
+  authorize(ctx.actor, "ticket.update");
+  const unique = [...new Set(ids)];
+  if (unique.length === 0 || unique.length > BULK_MAX) throw invalid([{ path: "ids", message: `1–${BULK_MAX} ticket ids` }]);
+  const results: BulkResult[] = [];
+  for (const id of unique) {
+    try {
+      results.push({ id, ok: true, ticket: await updateTicket(ctx, id, patch) });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.push({ id, ok: false, error: { code: err.code, detail: err.message, ...(err.errors.length ? { errors: err.errors } : {}) } });
+    }
+  }
+  return results;
+}
+
+/** Tickets by id, limited to those the actor may see. */
+export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRow[]> {
+  if (ids.length === 0) return [];
+  return ctx.db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), inArray(tickets.id, ids), deskFilter(ctx.actor, tickets.deskId)));
+}

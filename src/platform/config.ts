@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration is read once, at start, from the environment and an optional
+ * JSON file, and validated as a whole so that an operator sees every mistake
+ * at once, each with the setting's name — never a crash later in a request.
+ *
+ * Precedence: environment > file > defaults.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+
+const configSchema = z
+  .object({
+    /** PostgreSQL connection string. Absent: the embedded database (PGlite) in `dataDir`. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+    dataDir: z.string().min(1).default("./data"),
+    host: z.string().min(1).default("127.0.0.1"),
+    port: port.default(3000),
+    /** The address users reach Usher at; used in links, cookies and CORS. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Requests per minute per API token, session or address. */
+    apiRateLimit: positiveInt.default(1200),
+    /** Sign-in attempts per 15 minutes per address and e-mail. */
+    signInRateLimit: positiveInt.default(10),
+    maxBodyBytes: positiveInt.default(1024 * 1024),
+    maxAttachmentBytes: positiveInt.default(20 * 1024 * 1024),
+    sessionDays: positiveInt.default(14),
+    /** Trust X-Forwarded-* headers (behind a reverse proxy). */
+    trustProxy: bool.default(false),
+    workerConcurrency: positiveInt.default(4),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema> & { publicUrl: string };
+
+/** Environment variable for each setting. */
+const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
+  databaseUrl: "DATABASE_URL",
+  dataDir: "USHER_DATA_DIR",
+  host: "HOST",
+  port: "PORT",
+  publicUrl: "USHER_PUBLIC_URL",
+  logLevel: "USHER_LOG_LEVEL",
+  apiRateLimit: "USHER_API_RATE_LIMIT",
+  signInRateLimit: "USHER_SIGN_IN_RATE_LIMIT",
+  maxBodyBytes: "USHER_MAX_BODY_BYTES",
+  maxAttachmentBytes: "USHER_MAX_ATTACHMENT_BYTES",
+  sessionDays: "USHER_SESSION_DAYS",
+  trustProxy: "USHER_TRUST_PROXY",
+  workerConcurrency: "USHER_WORKER_CONCURRENCY",
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Usher cannot start, the configuration has ${problems.length === 1 ? "a mistake" : `${problems.length} mistakes`}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof typeof ENV, unknown>> = {}): Config {
+  const problems: string[] = [];
+  let fromFile: Record<string, unknown> = {};
+  const file = env.USHER_CONFIG ?? (existsSync("usher.config.json") ? "usher.config.json" : undefined);
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(resolve(file), "utf8"));
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        problems.push(`${file}: must hold a JSON object`);
+      } else {
+        fromFile = parsed as Record<string, unknown>;
+      }
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+
+  const raw: Record<string, unknown> = { ...fromFile };
+  for (const [key, name] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) raw[key] = value;
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? "");
+      const envName = ENV[key as keyof typeof ENV];
+      const where = envName ? `${envName} (${key})` : key || "config";
+      const shown = key in raw ? ` — got ${JSON.stringify(raw[key])}` : "";
+      problems.push(
+        issue.code === "unrecognized_keys"
+          ? `unknown setting(s) ${issue.keys.join(", ")} in ${file ?? "configuration"}`
+          : `${where}: ${issue.message}${shown}`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config = result.data!;
+  return {
+    ...config,
+    publicUrl: (config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`).replace(/\/$/, ""),
+  };
+}

@@ -1,0 +1,238 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { type SQL, sql } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { DomainError } from "./errors";
+
+/** A drizzle handle: the database or a transaction on it. Both drivers give the same API. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+export type Tx = PgTransaction<PgQueryResultHKT>;
+
+export interface SqlResult<T = Record<string, unknown>> {
+  rows: T[];
+}
+
+/** Raw SQL with $1… placeholders, for libraries that bring their own SQL (pg-boss). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<SqlResult<any>>;
+}
+
+export interface Database extends SqlExecutor {
+  readonly kind: "pglite" | "postgres";
+  readonly db: Db;
+  /**
+   * Runs `fn` on one dedicated connection (session-level locks, explicit
+   * BEGIN/COMMIT). PGlite has only one connection: use it where nothing else
+   * runs concurrently (start-up, migrations).
+   */
+  session<T>(fn: (connection: SqlExecutor) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+export function openPostgres(url: string, options: { poolSize?: number; applicationName?: string } = {}): Database {
+  // int8 (bigint counts) as number: our counts stay far below 2^53.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? "usher",
+  });
+  // An idle client's error (server restart) must not crash the process.
+  pool.on("error", () => undefined);
+  const db = drizzlePg({ client: pool }) as unknown as Db;
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+
+  return {
+    kind: "postgres",
+    db,
+    async executeSql(text, values) {
+      return pool.query(text, values as unknown[] | undefined);
+    },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({ executeSql: (text, values) => client.query(text, values as unknown[] | undefined) });
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      if (!listener) {
+        listener = new pg.Client({ connectionString: url, application_name: "usher-listen" });
+        listener.on("error", () => undefined);
+        await listener.connect();
+        listener.on("notification", (n) => {
+          for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? "");
+        });
+      }
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await listener.query(`LISTEN ${quoteIdent(channel)}`);
+      }
+      set.add(onPayload);
+      return async () => {
+        set!.delete(onPayload);
+      };
+    },
+    async close() {
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- PGlite
+
+export const pgliteExtensions = { pg_trgm };
+
+export interface PgliteOptions {
+  /** Folder for the data; omitted means in memory. */
+  dataDir?: string;
+  /** A dump made with `dumpDataDir()` to start from (tests). */
+  loadDataDir?: Blob | File;
+}
+
+/**
+ * The embedded database. Two processes opening one PGlite folder corrupt it for
+ * good, so the folder is guarded by an exclusive lock file and a second opener
+ * is refused with a clear message.
+ */
+export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+  const dir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const releaseLock = dir ? lockDataDir(dir) : () => undefined;
+  let client: PGlite;
+  try {
+    client = new PGlite({
+      ...(dir ? { dataDir: join(dir, "pg") } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: pgliteExtensions,
+    });
+    await client.waitReady;
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+  return wrapPglite(client, releaseLock);
+}
+
+export function wrapPglite(client: PGlite, onClose: () => void = () => undefined): Database {
+  const db = drizzlePglite({ client }) as unknown as Db;
+  const executeSql = async (text: string, values?: unknown[]): Promise<SqlResult<any>> => {
+    if (!values || values.length === 0) {
+      // Simple protocol: may hold several statements (pg-boss migrations).
+      const results = await client.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    }
+    return client.query(text, values);
+  };
+  return {
+    kind: "pglite",
+    db,
+    executeSql,
+    session: (fn) => fn({ executeSql }),
+    async listen(channel, onPayload) {
+      const unsubscribe = await client.listen(channel, onPayload);
+      return async () => unsubscribe();
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        onClose();
+      }
+    },
+  };
+}
+
+export function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockPath = join(dir, "usher.lock");
+  const me = `${process.pid}@${hostname()}`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx");
+      writeSync(fd, me);
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (readFileSync(lockPath, "utf8") === me) rmSync(lockPath);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = readFileSync(lockPath, "utf8").trim();
+      const [pidText, host] = holder.split("@");
+      const pid = Number(pidText);
+      if (host === hostname() && Number.isInteger(pid) && !isAlive(pid)) {
+        rmSync(lockPath, { force: true }); // stale: its process is gone
+        continue;
+      }
+      throw new DomainError(
+        "database.locked",
+        `The data folder ${dir} is in use by another Usher process (${holder}). ` +
+          "Only one process may open the embedded database; stop the other one, " +
+          "or set DATABASE_URL to use PostgreSQL for several processes.",
+      );
+    }
+  }
+  throw new DomainError("database.locked", `Could not lock the data folder ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+export async function query<T = Record<string, unknown>>(db: Db, statement: SQL): Promise<T[]> {
+  const result = (await db.execute(statement)) as unknown as SqlResult<T>;
+  return result.rows;
+}
+
+/**
+ * Lets a library that speaks `executeSql(text, values)` run inside a drizzle
+ * transaction — so pg-boss jobs are inserted in the same transaction as the
+ * change that caused them.
+ */
+export function executorFor(db: Db): SqlExecutor {
+  return {
+    async executeSql(text, values = []) {
+      const parts = text.split(/\$(\d+)/);
+      const chunks: SQL[] = [];
+      parts.forEach((part, i) => {
+        // sql.param keeps an array as one parameter (a template value would be spread).
+        chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${sql.param(values[Number(part) - 1])}`);
+      });
+      return (await db.execute(sql.join(chunks))) as unknown as SqlResult;
+    },
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,5 @@
+import type { Reactor } from "./modules/activity/reactors";
+import { ticketReactors } from "./modules/tickets/reactors";
+
+/** Every reactor in Usher. Writers consult this to enqueue; workers run it. */
+export const allReactors: readonly Reactor[] = [...ticketReactors];

@@ -1,0 +1,85 @@
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { collectDefaultMetrics, register } from "prom-client";
+import type { App } from "./app";
+import { contactRoutes } from "./modules/contacts/routes";
+import { deskRoutes } from "./modules/desks/routes";
+import { installAuthentication, rateLimitKey } from "./modules/identity/http";
+import { identityRoutes } from "./modules/identity/routes";
+import { ticketRoutes } from "./modules/tickets/routes";
+import { DomainError } from "./platform/errors";
+import { installErrorHandling, sendProblem } from "./platform/http";
+
+let metricsStarted = false;
+
+/** The HTTP server: thin routes over the services, one error renderer, OpenAPI at /api/openapi.json. */
+export async function buildServer(app: App, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const server: FastifyInstance = Fastify({
+    loggerInstance: (options.logger === false ? undefined : app.log) as FastifyInstance["log"] | undefined,
+    bodyLimit: app.config.maxBodyBytes,
+    trustProxy: app.config.trustProxy,
+    // One line per request is noise at help-desk volumes; errors are logged by our error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Ids in paths are UUIDs or numbers; anything longer is a mistake or an attack.
+    routerOptions: { maxParamLength: 200 },
+  });
+  server.decorate("usher", app);
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(server);
+
+  await server.register(cookie);
+  await server.register(rateLimit, {
+    global: true,
+    max: app.config.apiRateLimit,
+    timeWindow: "1 minute",
+    keyGenerator: rateLimitKey,
+    allowList: (request) => !request.url.startsWith("/api/"),
+    errorResponseBuilder: (_request, context) => {
+      const error = new DomainError("request.rate_limited", `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      });
+      return Object.assign(error, { statusCode: 429 });
+    },
+  });
+  await server.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Usher API", version: "1", description: "The help desk for live entertainment, media and ticketing." },
+      components: {
+        securitySchemes: {
+          token: { type: "http", scheme: "bearer", description: "A personal API token (usher_pat_…)" },
+          session: { type: "apiKey", in: "cookie", name: "usher_session" },
+        },
+      },
+      security: [{ token: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  installAuthentication(server);
+
+  await server.register(identityRoutes);
+  await server.register(deskRoutes);
+  await server.register(contactRoutes);
+  await server.register(ticketRoutes);
+
+  server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
+  server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await app.database.executeSql("select 1");
+      return { status: "ok", database: app.database.kind };
+    } catch {
+      return sendProblem(reply, new DomainError("internal", "The database does not answer"));
+    }
+  });
+  if (!metricsStarted) {
+    collectDefaultMetrics({ prefix: "usher_" });
+    metricsStarted = true;
+  }
+  server.get("/metrics", { schema: { hide: true } }, async (_request, reply) => reply.type(register.contentType).send(await register.metrics()));
+  return server;
+}
