@@ -70,10 +70,15 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof typeof ENV, unknown>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof typeof ENV, unknown>> = {},
+  options: { defaultFile?: string | false } = {},
+): Config {
   const problems: string[] = [];
   let fromFile: Record<string, unknown> = {};
-  const file = env.USHER_CONFIG ?? (existsSync("usher.config.json") ? "usher.config.json" : undefined);
+  const defaultFile = options.defaultFile === undefined ? "usher.config.json" : options.defaultFile;
+  const file = env.USHER_CONFIG ?? (defaultFile && existsSync(defaultFile) ? defaultFile : undefined);
   if (file) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(resolve(file), "utf8"));

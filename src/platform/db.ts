@@ -34,6 +34,8 @@ export interface Database extends SqlExecutor {
   session<T>(fn: (connection: SqlExecutor) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; resolves to an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** PGlite only: the whole database as a gzipped tarball, to start others from (tests). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => undefined
     db,
     executeSql,
     session: (fn) => fn({ executeSql }),
+    dump: async () => (await client.dumpDataDir("gzip")) as Blob,
     async listen(channel, onPayload) {
       const unsubscribe = await client.listen(channel, onPayload);
       return async () => unsubscribe();

@@ -128,7 +128,7 @@ async function importBatch(ctx: Ctx, items: ImportedTicket[], withActivities: bo
         subjectType: "ticket",
         subjectId: r.id,
         ticketId: r.id,
-        data: { number: r.number, deskId: r.deskId, channel: r.channel, status: r.status, priority: r.priority, requesterId: r.requesterId, imported: true },
+        data: { number: r.number, deskId: r.deskId, channel: r.channel, status: r.status, priority: r.priority, requesterId: r.requesterId, tags: r.tags, imported: true },
         at: r.createdAt,
       }));
       await recordActivities(tx, activities, { react: false });

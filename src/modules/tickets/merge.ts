@@ -139,7 +139,7 @@ export async function splitTicket(ctx: Ctx, ticketId: string, input: { messageId
         subjectType: "ticket",
         subjectId: row.id,
         ticketId: row.id,
-        data: { number: row.number, deskId: row.deskId, channel: row.channel, status: row.status, priority: row.priority, splitFrom: original.id },
+        data: { number: row.number, deskId: row.deskId, channel: row.channel, status: row.status, priority: row.priority, tags: row.tags, splitFrom: original.id },
       },
       {
         type: "ticket.split",

@@ -1,43 +1,33 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Reactor } from "../activity/reactors";
 import { tags, tickets } from "./schema";
 
 /**
  * Keeps the tag catalogue (names and how many tickets carry each) in step
- * with tickets, off the hot path of ticket writes.
+ * with tickets, off the hot path of ticket writes. Jobs may run late, twice
+ * or out of order, so the counts are recounted from the tickets, never
+ * incremented.
  */
 export const tagCatalogue: Reactor = {
   name: "tickets.tag-catalogue",
   on: ["ticket.created", "ticket.updated"],
   async handle(ctx, activity) {
-    let added: string[] = [];
-    let removed: string[] = [];
+    let touched: string[];
     if (activity.type === "ticket.created") {
-      const [ticket] = await ctx.db
-        .select({ tags: tickets.tags })
-        .from(tickets)
-        .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, activity.subjectId)));
-      added = ticket?.tags ?? [];
+      touched = (activity.data.tags as string[] | undefined) ?? [];
     } else {
-      const change = activity.changes.tags as [string[] | null, string[]] | undefined;
-      if (!change) return;
-      const [before, after] = [change[0] ?? [], change[1] ?? []];
-      added = after.filter((t) => !before.includes(t));
-      removed = before.filter((t) => !after.includes(t));
+      const change = activity.changes.tags as [string[] | null, string[] | null] | undefined;
+      touched = change ? [...new Set([...(change[0] ?? []), ...(change[1] ?? [])])] : [];
     }
-    const now = ctx.clock.now();
-    if (added.length) {
-      await ctx.db
-        .insert(tags)
-        .values(added.map((name) => ({ workspaceId: ctx.workspaceId, name, ticketCount: 1, createdAt: now })))
-        .onConflictDoUpdate({ target: [tags.workspaceId, tags.name], set: { ticketCount: sql`${tags.ticketCount} + 1` } });
-    }
-    if (removed.length) {
-      await ctx.db
-        .update(tags)
-        .set({ ticketCount: sql`greatest(${tags.ticketCount} - 1, 0)` })
-        .where(and(eq(tags.workspaceId, ctx.workspaceId), inArray(tags.name, removed)));
-    }
+    if (touched.length === 0) return;
+    await ctx.db.execute(sql`
+      insert into ${tags} (workspace_id, name, ticket_count, created_at)
+      select ${ctx.workspaceId}, t.name,
+        (select count(*)::int from ${tickets}
+          where ${tickets.workspaceId} = ${ctx.workspaceId} and ${tickets.tags} @> array[t.name]),
+        ${ctx.clock.now()}
+      from unnest(${sql.param(touched)}::text[]) as t(name)
+      on conflict (workspace_id, name) do update set ticket_count = excluded.ticket_count`);
   },
 };
 

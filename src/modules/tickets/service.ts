@@ -268,6 +268,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
           status: row.status,
           priority: row.priority,
           requesterId,
+          tags: row.tags,
           ...(subjectRedactions ? { cardNumbersRedacted: subjectRedactions } : {}),
         },
       },
