@@ -5,8 +5,8 @@ import { type Actor, type Ctx, type Outbox, systemActor } from "./platform/conte
 import { type Database, openPglite, openPostgres } from "./platform/db";
 import { type Logger, createLogger } from "./platform/logger";
 import { migrate } from "./platform/migrate";
-import { type PgBoss, createOutbox, ensureQueues, openQueue } from "./platform/queue";
-import { type Reactor, reactorQueues, subscriptionsOf } from "./modules/activity/reactors";
+import { type PgBoss, ensureQueues, openQueue } from "./platform/queue";
+import { type Reactor, createOutbox, reactorQueues } from "./modules/activity/reactors";
 import { allReactors } from "./reactors";
 
 /**
@@ -51,7 +51,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     const reactors = options.reactors ?? allReactors;
     const boss = await openQueue(database, { supervise: options.supervise });
     await ensureQueues(boss, reactorQueues(reactors));
-    const outbox = createOutbox(boss, subscriptionsOf(reactors));
+    const outbox = createOutbox(boss, reactors);
     const clock = options.clock ?? systemClock;
     return {
       config,

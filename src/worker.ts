@@ -10,7 +10,7 @@ import { reactorQueue } from "./modules/activity/service";
  */
 export async function startWorkers(app: App): Promise<() => Promise<void>> {
   const ids: string[] = [];
-  for (const reactor of app.reactors) {
+  for (const reactor of app.reactors.filter((r) => r.mode !== "inline")) {
     const queue = reactorQueue(reactor.name);
     const id = await app.boss.work<ReactorJob>(
       queue,
@@ -37,7 +37,7 @@ export async function drainReactors(app: App, maxRounds = 100): Promise<number> 
   let total = 0;
   for (let round = 0; round < maxRounds; round++) {
     let ran = 0;
-    for (const reactor of app.reactors) {
+    for (const reactor of app.reactors.filter((r) => r.mode !== "inline")) {
       const queue = reactorQueue(reactor.name);
       const jobs = await app.boss.fetch<ReactorJob>(queue, { batchSize: 100 });
       for (const job of jobs ?? []) {

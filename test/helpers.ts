@@ -6,6 +6,8 @@ import { loadConfig } from "../src/platform/config";
 import { type Database, openPglite, openPostgres } from "../src/platform/db";
 import { createLogger } from "../src/platform/logger";
 import { drainReactors } from "../src/worker";
+import type { Reactor } from "../src/modules/activity/reactors";
+import { allReactors } from "../src/reactors";
 
 export const testDb = () => (process.env.USHER_TEST_DB === "postgres" ? "postgres" : "pglite");
 
@@ -21,6 +23,8 @@ export async function openTestDatabase(): Promise<Database> {
 export interface TestAppOptions {
   clock?: Clock;
   config?: Parameters<typeof loadConfig>[1];
+  /** Reactors in addition to Usher's own (inline ones for tests of the mechanism). */
+  extraReactors?: readonly Reactor[];
 }
 
 /** An App on this run's test database (already migrated), closed with the database. */
@@ -31,6 +35,7 @@ export async function openTestApp(options: TestAppOptions = {}): Promise<App> {
     clock: options.clock,
     skipMigrations: true,
     log: createLogger("silent"),
+    reactors: [...allReactors, ...(options.extraReactors ?? [])],
   });
   return {
     ...app,

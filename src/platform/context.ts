@@ -26,13 +26,33 @@ export interface JobInsert {
   startAfter?: Date;
 }
 
+/** What an in-transaction reactor is told about an activity just recorded. */
+export interface RecordedActivity {
+  id: string;
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  ticketId: string | null;
+  changes: Record<string, [unknown, unknown]>;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Runs inside the transaction that recorded the activity, before it commits. */
+export type InlineHandler = (ctx: Ctx, activity: RecordedActivity) => Promise<void>;
+
 /**
- * Jobs written in the caller's transaction (pg-boss lives in the same
- * database), so a crash can never keep a change and lose the work it causes.
+ * Where recorded activities go. Queued reactors get a job written in the
+ * caller's transaction (pg-boss lives in the same database), so a crash can
+ * never keep a change and lose the work it causes. Inline reactors run in
+ * that transaction before it commits: what must be true the moment a ticket
+ * exists (its priority, its SLA clock, its route) is decided there.
  */
 export interface Outbox {
-  /** Reactor queue names subscribed to an activity type. */
+  /** Queue names of reactors subscribed to an activity type. */
   reactorsFor(type: string): readonly string[];
+  /** In-transaction handlers subscribed to an activity type. */
+  inlineFor(type: string): readonly InlineHandler[];
   enqueue(db: Db, jobs: JobInsert[]): Promise<void>;
 }
 
@@ -45,6 +65,8 @@ export interface Ctx {
   outbox: Outbox;
   /** True inside `inTransaction`, so nested calls reuse the transaction. */
   inTx?: boolean;
+  /** How deep inside inline reactors this call is: a change made by one may trigger others, up to a limit. */
+  depth?: number;
 }
 
 /** Runs `fn` in a transaction, or in the caller's one if already inside. */

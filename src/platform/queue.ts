@@ -1,5 +1,5 @@
 import PgBoss from "pg-boss";
-import type { JobInsert, Outbox } from "./context";
+import type { JobInsert } from "./context";
 import { type Database, type Db, executorFor } from "./db";
 
 export type { PgBoss };
@@ -34,20 +34,16 @@ export async function ensureQueues(boss: PgBoss, names: Iterable<string>): Promi
   }
 }
 
-export function createOutbox(boss: PgBoss, subscriptions: ReadonlyMap<string, readonly string[]>): Outbox {
-  return {
-    reactorsFor: (type) => subscriptions.get(type) ?? [],
-    async enqueue(db: Db, jobs: JobInsert[]) {
-      if (jobs.length === 0) return;
-      await boss.insert(
-        jobs.map((j) => ({
-          name: j.name,
-          data: j.data,
-          ...(j.singletonKey ? { singletonKey: j.singletonKey } : {}),
-          ...(j.startAfter ? { startAfter: j.startAfter } : {}),
-        })),
-        { db: executorFor(db) },
-      );
-    },
-  };
+/** Inserts jobs with the caller's handle, so they commit or roll back with its transaction. */
+export async function insertJobs(boss: PgBoss, db: Db, jobs: JobInsert[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await boss.insert(
+    jobs.map((j) => ({
+      name: j.name,
+      data: j.data,
+      ...(j.singletonKey ? { singletonKey: j.singletonKey } : {}),
+      ...(j.startAfter ? { startAfter: j.startAfter } : {}),
+    })),
+    { db: executorFor(db) },
+  );
 }

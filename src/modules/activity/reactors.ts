@@ -1,5 +1,6 @@
-import type { Ctx } from "../../platform/context";
+import type { Ctx, InlineHandler, Outbox, RecordedActivity } from "../../platform/context";
 import { inTransaction, systemActor } from "../../platform/context";
+import { type PgBoss, insertJobs } from "../../platform/queue";
 import type { ActivityRow } from "./schema";
 import { claimReceipt, getActivity, reactorQueue } from "./service";
 
@@ -12,18 +13,35 @@ export interface Reactor {
   name: string;
   /** Activity types it reacts to. */
   on: readonly string[];
-  handle(ctx: Ctx, activity: ActivityRow): Promise<void>;
+  /**
+   * "queue" (default): later, in a job of its own, retried on failure.
+   * "inline": now, in the transaction that recorded the activity — for what
+   * must hold the moment the change commits (priority, SLA clock, routing,
+   * realtime fan-out). An inline reactor's failure fails the change.
+   */
+  mode?: "queue" | "inline";
+  handle(ctx: Ctx, activity: ActivityRow | RecordedActivity): Promise<void>;
 }
 
-export function subscriptionsOf(reactors: readonly Reactor[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
+const isInline = (r: Reactor) => r.mode === "inline";
+
+export const reactorQueues = (reactors: readonly Reactor[]) => reactors.filter((r) => !isInline(r)).map((r) => reactorQueue(r.name));
+
+export function createOutbox(boss: PgBoss, reactors: readonly Reactor[]): Outbox {
+  const queued = new Map<string, string[]>();
+  const inline = new Map<string, InlineHandler[]>();
   for (const reactor of reactors) {
-    for (const type of reactor.on) map.set(type, [...(map.get(type) ?? []), reactor.name]);
+    for (const type of reactor.on) {
+      if (isInline(reactor)) inline.set(type, [...(inline.get(type) ?? []), (ctx, activity) => reactor.handle(ctx, activity)]);
+      else queued.set(type, [...(queued.get(type) ?? []), reactor.name]);
+    }
   }
-  return map;
+  return {
+    reactorsFor: (type) => queued.get(type) ?? [],
+    inlineFor: (type) => inline.get(type) ?? [],
+    enqueue: (db, jobs) => insertJobs(boss, db, jobs),
+  };
 }
-
-export const reactorQueues = (reactors: readonly Reactor[]) => reactors.map((r) => reactorQueue(r.name));
 
 export interface ReactorJob {
   workspaceId: string;
@@ -31,7 +49,7 @@ export interface ReactorJob {
 }
 
 /** Handles one job; returns false when the activity was already handled (or is gone). */
-export async function runReactor(base: Omit<Ctx, "workspaceId" | "actor">, reactor: Reactor, job: ReactorJob): Promise<boolean> {
+export async function runReactor(base: Pick<Ctx, "db" | "clock" | "outbox">, reactor: Reactor, job: ReactorJob): Promise<boolean> {
   const ctx: Ctx = { ...base, workspaceId: job.workspaceId, actor: systemActor(`reactor:${reactor.name}`) };
   return inTransaction(ctx, async (tx) => {
     const activity = await getActivity(tx, job.workspaceId, job.activityId);

@@ -54,6 +54,7 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
 
   // Imports of past conversations are history: no rules, timers or notifications fire for them.
   if (options.react === false) return rows;
+  await runInline(ctx, rows);
   const jobs: JobInsert[] = [];
   for (const row of rows) {
     for (const reactor of ctx.outbox.reactorsFor(row.type)) {
@@ -66,6 +67,18 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
   }
   await ctx.outbox.enqueue(ctx.db, jobs);
   return rows;
+}
+
+/** Inline reactors may change the ticket and so record activities of their own; past this depth they stop. */
+export const MAX_INLINE_DEPTH = 4;
+
+async function runInline(ctx: Ctx, rows: ActivityRow[]): Promise<void> {
+  const depth = ctx.depth ?? 0;
+  if (depth >= MAX_INLINE_DEPTH) return;
+  const inner: Ctx = { ...ctx, depth: depth + 1 };
+  for (const row of rows) {
+    for (const handle of ctx.outbox.inlineFor(row.type)) await handle(inner, row);
+  }
 }
 
 export const recordActivity = async (ctx: Ctx, input: ActivityInput) => (await recordActivities(ctx, [input]))[0]!;
