@@ -4,6 +4,7 @@ import type { Config } from "./platform/config";
 import { type Actor, type Ctx, type Outbox, systemActor } from "./platform/context";
 import { type Database, openPglite, openPostgres } from "./platform/db";
 import { type Logger, createLogger } from "./platform/logger";
+import { type Mailer, createMailer } from "./platform/mailer";
 import { migrate } from "./platform/migrate";
 import { type PgBoss, ensureQueues, openQueue } from "./platform/queue";
 import { type Reactor, createOutbox, reactorQueues } from "./modules/activity/reactors";
@@ -22,6 +23,7 @@ export interface App {
   readonly clock: Clock;
   readonly log: Logger;
   readonly reactors: readonly Reactor[];
+  readonly mailer: Mailer;
   ctx(workspaceId: string, actor: Actor): Ctx;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export interface OpenOptions {
   supervise?: boolean;
   /** Skip migrations (a database already migrated, in tests). */
   skipMigrations?: boolean;
+  mailer?: Mailer;
 }
 
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
@@ -53,6 +56,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     await ensureQueues(boss, reactorQueues(reactors));
     const outbox = createOutbox(boss, reactors);
     const clock = options.clock ?? systemClock;
+    const mailer = options.mailer ?? createMailer(config.smtpUrl);
     return {
       config,
       database,
@@ -61,9 +65,11 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       clock,
       log,
       reactors,
+      mailer,
       ctx: (workspaceId, actor) => ({ db: database.db, workspaceId, actor, clock, outbox }),
       async close() {
         await boss.stop({ graceful: true, wait: true, timeout: 5_000 } as never).catch(() => undefined);
+        mailer.close();
         if (!options.database) await database.close();
       },
     };

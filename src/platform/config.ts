@@ -39,6 +39,10 @@ const configSchema = z
     /** Trust X-Forwarded-* headers (behind a reverse proxy). */
     trustProxy: bool.default(false),
     workerConcurrency: positiveInt.default(4),
+    /** Outbound mail server, e.g. smtp://user:pass@mail.example:587; absent: mail stays in an in-memory outbox. */
+    smtpUrl: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+    /** Default From address of outbound mail. */
+    mailFrom: z.string().min(3).default("Usher <usher@localhost>"),
   })
   .strict();
 
@@ -59,6 +63,8 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   sessionDays: "USHER_SESSION_DAYS",
   trustProxy: "USHER_TRUST_PROXY",
   workerConcurrency: "USHER_WORKER_CONCURRENCY",
+  smtpUrl: "USHER_SMTP_URL",
+  mailFrom: "USHER_MAIL_FROM",
 };
 
 export class ConfigError extends Error {
