@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -30,6 +31,22 @@ if (process.env.TEST_DATABASE_URL) {
       env: { USHER_TEST_DB: "postgres" },
     },
   });
+}
+
+// End-to-end tests need Debian's Chromium (CI installs it; a fresh machine may not have it).
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (existsSync(chromium)) {
+  projects.push({
+    test: {
+      name: "e2e",
+      include: ["e2e/**/*.e2e.test.ts"],
+      exclude: ["**/node_modules/**"],
+      globalSetup: ["test/setup/pglite.global.ts"],
+      env: { USHER_TEST_DB: "pglite" },
+    },
+  });
+} else {
+  console.warn(`Chromium not found at ${chromium}: the end-to-end project is not configured (apt-get install chromium, or set CHROMIUM_PATH).`);
 }
 
 export default defineConfig({

@@ -252,6 +252,8 @@ CREATE TABLE "tickets" (
 	"tier" smallint DEFAULT 1 NOT NULL,
 	"parent_id" uuid,
 	"merged_into_id" uuid,
+	"event_id" uuid,
+	"event_starts_at" timestamp with time zone,
 	"due_at" timestamp with time zone,
 	"first_response_at" timestamp with time zone,
 	"last_message_at" timestamp with time zone,

@@ -99,6 +99,8 @@ const FIELDS: Record<string, FieldDef> = {
   solved_at: { kind: "time", nullable: true, sql: col(tickets.solvedAt), get: (t) => t.solvedAt },
   last_message_at: { kind: "time", nullable: true, sql: col(tickets.lastMessageAt), get: (t) => t.lastMessageAt },
   first_response_at: { kind: "time", nullable: true, sql: col(tickets.firstResponseAt), get: (t) => t.firstResponseAt },
+  event: { kind: "uuid", nullable: true, sql: col(tickets.eventId), get: (t) => t.eventId },
+  "event.starts_at": { kind: "time", nullable: true, sql: col(tickets.eventStartsAt), get: (t) => t.eventStartsAt },
   "requester.tier": {
     kind: "enum",
     nullable: false,

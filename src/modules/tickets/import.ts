@@ -90,6 +90,8 @@ async function importBatch(ctx: Ctx, items: ImportedTicket[], withActivities: bo
         tier: item.tier ?? 1,
         parentId: null,
         mergedIntoId: null,
+        eventId: null,
+        eventStartsAt: null,
         dueAt: solved ? null : (item.dueAt ?? null),
         firstResponseAt: firstReply,
         lastMessageAt: sorted.filter((m) => m.kind !== "note").at(-1)?.createdAt ?? null,

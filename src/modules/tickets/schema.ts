@@ -52,6 +52,13 @@ export const tickets = pgTable(
     tier: smallint("tier").notNull().default(1),
     parentId: uuid("parent_id"),
     mergedIntoId: uuid("merged_into_id"),
+    /**
+     * The live event the ticket is about (commerce module), with its start
+     * time copied here so SLA policies and views can ask "starts within 24
+     * hours" without a join.
+     */
+    eventId: uuid("event_id"),
+    eventStartsAt: timestamp("event_starts_at", { withTimezone: true }),
     /** The nearest SLA deadline still running; the queue sorts on it. */
     dueAt: timestamp("due_at", { withTimezone: true }),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),

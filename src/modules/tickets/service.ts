@@ -244,6 +244,8 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       tier: input.tier ?? 1,
       parentId: refs.parentId,
       mergedIntoId: null,
+      eventId: null,
+      eventStartsAt: null,
       dueAt: null,
       firstResponseAt: null,
       lastMessageAt: input.message ? now : null,
