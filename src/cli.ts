@@ -117,7 +117,13 @@ program
         (await createWorkspace(app.database.db, app.clock, { slug: options.workspace, name: options.workspaceName ?? options.workspace }));
       const generated = !options.password && !process.env.USHER_ADMIN_PASSWORD;
       const password = options.password ?? process.env.USHER_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
-      const agent = await createAgent(app.ctx(workspace.id, cliActor), { email: options.email, name: options.name, role: "admin", password, allDesks: true });
+      const agent = await createAgent(app.ctx(workspace.id, cliActor), {
+        email: options.email,
+        name: options.name,
+        role: "admin",
+        password,
+        allDesks: true,
+      });
       console.log(`Created admin ${agent.email} in workspace "${workspace.slug}".`);
       if (generated) console.log(`Password (shown once): ${password}`);
     } finally {
@@ -128,7 +134,10 @@ program
 async function runDemoSeed(app: App, tickets: number, seed?: number) {
   const interactive = process.stdout.isTTY;
   const bar = interactive
-    ? new cliProgress.SingleBar({ format: "Demo data |{bar}| {value}/{total} tickets · {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: "Demo data |{bar}| {value}/{total} tickets · {eta_formatted} left", hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   let lastLogged = 0;
   const started = Date.now();

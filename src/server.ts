@@ -80,6 +80,8 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
     collectDefaultMetrics({ prefix: "usher_" });
     metricsStarted = true;
   }
-  server.get("/metrics", { schema: { hide: true } }, async (_request, reply) => reply.type(register.contentType).send(await register.metrics()));
+  server.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(register.contentType).send(await register.metrics()),
+  );
   return server;
 }

@@ -12,15 +12,11 @@ export async function startWorkers(app: App): Promise<() => Promise<void>> {
   const ids: string[] = [];
   for (const reactor of app.reactors.filter((r) => r.mode !== "inline")) {
     const queue = reactorQueue(reactor.name);
-    const id = await app.boss.work<ReactorJob>(
-      queue,
-      { batchSize: 50, pollingIntervalSeconds: 0.5 },
-      async (jobs) => {
-        for (const job of jobs) {
-          await runReactor({ db: app.database.db, clock: app.clock, outbox: app.outbox }, reactor, job.data);
-        }
-      },
-    );
+    const id = await app.boss.work<ReactorJob>(queue, { batchSize: 50, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) {
+        await runReactor({ db: app.database.db, clock: app.clock, outbox: app.outbox }, reactor, job.data);
+      }
+    });
     ids.push(id);
   }
   app.log.info({ reactors: app.reactors.map((r) => r.name) }, "workers started");

@@ -21,8 +21,12 @@ afterAll(async () => {
 
 /** A client for one API token, speaking JSON. */
 function client(token: string) {
-  const call = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    server.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}`, ...headers } });
+  const call = (
+    method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) => server.inject({ method, url, payload: payload as never, headers: { authorization: `Bearer ${token}`, ...headers } });
   return {
     get: (url: string) => call("GET", url),
     post: (url: string, body?: unknown, headers?: Record<string, string>) => call("POST", url, body, headers),
@@ -72,12 +76,26 @@ describe("tickets over the API", () => {
     const updated = await api.patch(`/api/v1/tickets/${ticket.id}`, { priority: "urgent", assigneeId: admin.agent.id, expectedVersion: 1 });
     expect(updated.json()).toMatchObject({ priority: "urgent", status: "open", version: 2 });
 
-    const reply = await api.post(`/api/v1/tickets/${ticket.id}/messages`, { kind: "outbound", html: "<p>We moved you to another CDN edge.</p>", status: "pending" });
+    const reply = await api.post(`/api/v1/tickets/${ticket.id}/messages`, {
+      kind: "outbound",
+      html: "<p>We moved you to another CDN edge.</p>",
+      status: "pending",
+    });
     expect(reply.statusCode, reply.body).toBe(201);
-    expect(reply.json().message).toMatchObject({ kind: "outbound", text: "We moved you to another CDN edge.", author: { kind: "agent", id: admin.agent.id } });
+    expect(reply.json().message).toMatchObject({
+      kind: "outbound",
+      text: "We moved you to another CDN edge.",
+      author: { kind: "agent", id: admin.agent.id },
+    });
 
     const history = (await api.get(`/api/v1/tickets/${ticket.id}/activities`)).json();
-    expect(history.items.map((a: { type: string }) => a.type)).toEqual(["ticket.created", "message.received", "ticket.updated", "message.sent", "ticket.updated"]);
+    expect(history.items.map((a: { type: string }) => a.type)).toEqual([
+      "ticket.created",
+      "message.received",
+      "ticket.updated",
+      "message.sent",
+      "ticket.updated",
+    ]);
     expect(history.items[2].actor).toEqual({ kind: "api", id: admin.agent.id });
   });
 
@@ -88,7 +106,11 @@ describe("tickets over the API", () => {
     const pdf = Buffer.from("%PDF-1.4\n% tickets\n");
     const upload = await api.post("/api/v1/uploads?filename=tickets.pdf", pdf, { "content-type": "application/pdf" });
     expect(upload.statusCode, upload.body).toBe(201);
-    const reply = await api.post(`/api/v1/tickets/${ticket.id}/messages`, { kind: "outbound", text: "Here are your tickets.", attachmentIds: [upload.json().id] });
+    const reply = await api.post(`/api/v1/tickets/${ticket.id}/messages`, {
+      kind: "outbound",
+      text: "Here are your tickets.",
+      attachmentIds: [upload.json().id],
+    });
     expect(reply.json().message.attachments).toHaveLength(1);
     const download = await api.get(upload.json().url);
     expect(download.statusCode).toBe(200);
@@ -96,15 +118,25 @@ describe("tickets over the API", () => {
     expect(download.headers["content-disposition"]).toMatch(/^attachment/);
     expect(download.headers["x-content-type-options"]).toBe("nosniff");
     // Used once only.
-    const again = await api.post(`/api/v1/tickets/${ticket.id}/messages`, { kind: "outbound", text: "Again", attachmentIds: [upload.json().id] });
+    const again = await api.post(`/api/v1/tickets/${ticket.id}/messages`, {
+      kind: "outbound",
+      text: "Again",
+      attachmentIds: [upload.json().id],
+    });
     expectProblem(again, 422, "message.attachment_invalid");
   });
 
   it("refuses executables and attachments over the limit", async () => {
     const { admin } = await makeWorkspace(app);
     const api = client(await tokenFor(admin.ctx));
-    expectProblem(await api.post("/api/v1/uploads?filename=refund.exe", Buffer.from("MZ"), { "content-type": "application/octet-stream" }), 415, "attachment.type_not_allowed");
-    const big = await api.post("/api/v1/uploads?filename=big.bin", Buffer.alloc(300 * 1024), { "content-type": "application/octet-stream" });
+    expectProblem(
+      await api.post("/api/v1/uploads?filename=refund.exe", Buffer.from("MZ"), { "content-type": "application/octet-stream" }),
+      415,
+      "attachment.type_not_allowed",
+    );
+    const big = await api.post("/api/v1/uploads?filename=big.bin", Buffer.alloc(300 * 1024), {
+      "content-type": "application/octet-stream",
+    });
     expect([413]).toContain(big.statusCode);
     expect(big.json().code).toMatch(/too_large/);
   });
@@ -145,7 +177,11 @@ describe("access control", () => {
     expectProblem(await api.get(`/api/v1/desks/${b.desk.id}`), 404, "not_found");
     expectProblem(await api.get(`/api/v1/agents/${b.admin.agent.id}`), 404, "not_found");
     expect((await api.get("/api/v1/tickets")).json().items).toEqual([]);
-    expectProblem(await api.post("/api/v1/tickets", { deskId: b.desk.id, subject: "x", requester: { contactId: bTicket.requesterId } }), 404, "not_found");
+    expectProblem(
+      await api.post("/api/v1/tickets", { deskId: b.desk.id, subject: "x", requester: { contactId: bTicket.requesterId } }),
+      404,
+      "not_found",
+    );
     expect(await countTickets(await tokenFor(b.admin.ctx))).toBe(1);
   });
 
@@ -156,13 +192,20 @@ describe("access control", () => {
     expectProblem(await api.post("/api/v1/desks", { key: "vip", name: "VIP" }), 403, "auth.forbidden");
     expectProblem(await api.post("/api/v1/agents", { email: "x@example.com", name: "X" }), 403, "auth.forbidden");
     expectProblem(await api.patch(`/api/v1/agents/${agent.agent.id}`, { role: "admin" }), 403, "auth.forbidden");
-    expect((await api.patch(`/api/v1/agents/${agent.agent.id}`, { name: "Renamed", locale: "uk" })).json()).toMatchObject({ name: "Renamed", locale: "uk" });
+    expect((await api.patch(`/api/v1/agents/${agent.agent.id}`, { name: "Renamed", locale: "uk" })).json()).toMatchObject({
+      name: "Renamed",
+      locale: "uk",
+    });
   });
 
   it("rejects missing, malformed and revoked credentials", async () => {
     const { admin } = await makeWorkspace(app);
     expectProblem(await server.inject({ method: "GET", url: "/api/v1/tickets" }), 401, "auth.unauthenticated");
-    expectProblem(await server.inject({ method: "GET", url: "/api/v1/tickets", headers: { authorization: "Basic abc" } }), 401, "auth.unauthenticated");
+    expectProblem(
+      await server.inject({ method: "GET", url: "/api/v1/tickets", headers: { authorization: "Basic abc" } }),
+      401,
+      "auth.unauthenticated",
+    );
     const created = await (await import("../src/modules/identity/auth")).createApiToken(admin.ctx, { name: "cron" });
     const api = client(created.token);
     expect((await api.get("/api/v1/tickets")).statusCode).toBe(200);
@@ -186,9 +229,14 @@ describe("sessions", () => {
     expect((await server.inject({ method: "GET", url: "/api/v1/auth/session", cookies })).json().agent.email).toBe(email);
     const body = { deskId: desk.id, subject: "Lost ticket", requester: { identities: [{ kind: "email", value: "fan@example.com" }] } };
     expectProblem(await server.inject({ method: "POST", url: "/api/v1/tickets", cookies, payload: body }), 403, "auth.csrf_failed");
-    expect((await server.inject({ method: "POST", url: "/api/v1/tickets", cookies, payload: body, headers: { "x-csrf-token": csrfToken } })).statusCode).toBe(201);
+    expect(
+      (await server.inject({ method: "POST", url: "/api/v1/tickets", cookies, payload: body, headers: { "x-csrf-token": csrfToken } }))
+        .statusCode,
+    ).toBe(201);
 
-    expect((await server.inject({ method: "POST", url: "/api/v1/auth/sign-out", cookies, headers: { "x-csrf-token": csrfToken } })).statusCode).toBe(204);
+    expect(
+      (await server.inject({ method: "POST", url: "/api/v1/auth/sign-out", cookies, headers: { "x-csrf-token": csrfToken } })).statusCode,
+    ).toBe(204);
     expectProblem(await server.inject({ method: "GET", url: "/api/v1/auth/session", cookies }), 401, "auth.unauthenticated");
   });
 
@@ -196,7 +244,8 @@ describe("sessions", () => {
     const { workspace } = await makeWorkspace(app);
     const email = `guess-${uid()}@lumen.example`;
     await makeAgent(app, workspace.id, { email });
-    const attempt = (e: string) => server.inject({ method: "POST", url: "/api/v1/auth/sign-in", payload: { email: e, password: "wrong password!" } });
+    const attempt = (e: string) =>
+      server.inject({ method: "POST", url: "/api/v1/auth/sign-in", payload: { email: e, password: "wrong password!" } });
     const wrong = expectProblem(await attempt(email), 401, "auth.invalid_credentials");
     const unknown = expectProblem(await attempt(`nobody-${uid()}@lumen.example`), 401, "auth.invalid_credentials");
     expect((wrong as { detail?: string }).detail).toBe((unknown as { detail?: string }).detail);
@@ -215,15 +264,27 @@ describe("bad input is a clear 4xx and writes nothing", () => {
 
     const unknown = expectProblem(await api.post("/api/v1/tickets", { ...valid, colour: "red" }), 400, "validation.failed");
     expect(unknown.errors?.[0]).toMatchObject({ path: "body", message: expect.stringContaining("colour") });
-    const wrongType = expectProblem(await api.post("/api/v1/tickets", { ...valid, subject: 42, priority: "asap" }), 400, "validation.failed");
+    const wrongType = expectProblem(
+      await api.post("/api/v1/tickets", { ...valid, subject: 42, priority: "asap" }),
+      400,
+      "validation.failed",
+    );
     expect(wrongType.errors?.map((e) => e.path).sort()).toEqual(["body.priority", "body.subject"]);
     expectProblem(await api.get("/api/v1/tickets/not-an-id"), 400, "validation.failed");
     expectProblem(await api.get(`/api/v1/tickets/${crypto.randomUUID()}`), 404, "not_found");
     expectProblem(await api.post("/api/v1/tickets", { ...valid, message: { text: "x".repeat(70 * 1024) } }), 413, "request.too_large");
     expectProblem(await api.post("/api/v1/tickets", '{"deskId": "', { "content-type": "application/json" }), 400, "request.invalid_json");
-    expectProblem(await api.post("/api/v1/tickets", "subject=Refund", { "content-type": "application/x-www-form-urlencoded" }), 415, "request.unsupported_media_type");
+    expectProblem(
+      await api.post("/api/v1/tickets", "subject=Refund", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "request.unsupported_media_type",
+    );
     expectProblem(await api.get("/api/v1/tickets?cursor=garbage"), 400, "request.invalid_cursor");
-    expectProblem(await api.post("/api/v1/tickets", { ...valid, requester: { identities: [{ kind: "email", value: "not-an-email" }] } }), 400, "validation.failed");
+    expectProblem(
+      await api.post("/api/v1/tickets", { ...valid, requester: { identities: [{ kind: "email", value: "not-an-email" }] } }),
+      400,
+      "validation.failed",
+    );
     expect(await countTickets(token)).toBe(0);
 
     const ticket = (await api.post("/api/v1/tickets", valid)).json();
@@ -248,7 +309,15 @@ describe("OpenAPI", () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/api/v1/tickets", "/api/v1/tickets/{id}", "/api/v1/tickets/bulk", "/api/v1/contacts", "/api/v1/desks/{deskId}/custom-fields", "/api/v1/teams", "/api/v1/tags"]) {
+    for (const path of [
+      "/api/v1/tickets",
+      "/api/v1/tickets/{id}",
+      "/api/v1/tickets/bulk",
+      "/api/v1/contacts",
+      "/api/v1/desks/{deskId}/custom-fields",
+      "/api/v1/teams",
+      "/api/v1/tags",
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.components.schemas.Ticket).toBeDefined();

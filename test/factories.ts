@@ -42,7 +42,15 @@ export const TEST_PASSWORD = "correct horse battery staple";
 export async function makeAgent(
   app: App,
   workspaceId: string,
-  options: { role?: Role; deskIds?: string[]; allDesks?: boolean; name?: string; email?: string; password?: string; teamIds?: string[] } = {},
+  options: {
+    role?: Role;
+    deskIds?: string[];
+    allDesks?: boolean;
+    name?: string;
+    email?: string;
+    password?: string;
+    teamIds?: string[];
+  } = {},
 ): Promise<TestAgent> {
   const system = app.ctx(workspaceId, systemActor("test"));
   const agent = await createAgent(system, {

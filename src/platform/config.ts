@@ -40,7 +40,10 @@ const configSchema = z
     trustProxy: bool.default(false),
     workerConcurrency: positiveInt.default(4),
     /** Outbound mail server, e.g. smtp://user:pass@mail.example:587; absent: mail stays in an in-memory outbox. */
-    smtpUrl: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+      .optional(),
     /** Default From address of outbound mail. */
     mailFrom: z.string().min(3).default("Usher <usher@localhost>"),
   })

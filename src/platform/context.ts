@@ -1,5 +1,6 @@
 import type { Clock } from "./clock";
 import type { Db } from "./db";
+import { fromDatabaseError } from "./errors";
 
 /** Who is acting. Services authorize against this, never against HTTP details. */
 export type Actor =
@@ -69,10 +70,19 @@ export interface Ctx {
   depth?: number;
 }
 
-/** Runs `fn` in a transaction, or in the caller's one if already inside. */
+/**
+ * Runs `fn` in a transaction, or in the caller's one if already inside. A
+ * constraint the database enforces (unique key, foreign key, format) comes
+ * out as a DomainError, so callers see the same typed errors whichever layer
+ * caught the mistake.
+ */
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.inTx) return fn(ctx);
-  return ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx, inTx: true }));
+  try {
+    return await ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx, inTx: true }));
+  } catch (err) {
+    throw fromDatabaseError(err) ?? err;
+  }
 }
 
 export function withActor(ctx: Ctx, actor: Actor): Ctx {

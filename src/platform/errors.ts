@@ -103,19 +103,17 @@ function titleOf(code: ErrorCode): string {
 
 /** PostgreSQL SQLSTATEs we translate instead of leaking as 500s. */
 export function fromDatabaseError(err: unknown): DomainError | undefined {
-  const code = (err as { code?: string } | undefined)?.code;
-  const detail = (err as { detail?: string } | undefined)?.detail;
+  if (err instanceof DomainError) return undefined;
+  // drizzle wraps driver errors; the SQLSTATE is on the cause.
+  const source = (err as { cause?: unknown } | undefined)?.cause ?? err;
+  const code = (source as { code?: string } | undefined)?.code;
+  const constraint = (source as { constraint?: string } | undefined)?.constraint;
+  const where = constraint ? { constraint } : {};
   switch (code) {
     case "23505":
-      return new DomainError(
-        "conflict.duplicate",
-        "A record with the same unique value already exists",
-        detail ? { constraint: (err as { constraint?: string }).constraint } : {},
-      );
+      return new DomainError("conflict.duplicate", "A record with the same unique value already exists", where);
     case "23503":
-      return new DomainError("validation.failed", "A referenced record does not exist", {
-        constraint: (err as { constraint?: string }).constraint,
-      });
+      return new DomainError("validation.failed", "A referenced record does not exist", where);
     case "22P02":
     case "22007":
     case "22008":

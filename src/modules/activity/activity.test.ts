@@ -13,7 +13,8 @@ const doorIsUrgent: Reactor = {
   on: ["ticket.created"],
   async handle(ctx, activity) {
     const ticket = await loadTicketForUpdate(ctx, activity.subjectId);
-    if (ticket.subject.includes("door")) await applyPatch(ctx, ticket, { priority: "urgent" }, { cause: { reactor: "test.door-is-urgent" } });
+    if (ticket.subject.includes("door"))
+      await applyPatch(ctx, ticket, { priority: "urgent" }, { cause: { reactor: "test.door-is-urgent" } });
   },
 };
 

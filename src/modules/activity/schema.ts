@@ -16,7 +16,9 @@ export const activities = pgTable(
   "activities",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     type: text("type").notNull(),
     subjectType: text("subject_type").notNull(),
     subjectId: uuid("subject_id").notNull(),
@@ -39,7 +41,9 @@ export const activities = pgTable(
 export const reactorReceipts = pgTable(
   "reactor_receipts",
   {
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     reactor: text("reactor").notNull(),
     activityId: uuid("activity_id").notNull(),
     processedAt: timestamp("processed_at", { withTimezone: true }).notNull(),

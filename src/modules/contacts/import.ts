@@ -41,7 +41,14 @@ export async function importContacts(ctx: Ctx, items: ImportedContact[]): Promis
         c.identities
           .map((identity) => normaliseIdentity(identity))
           .filter((x) => x !== undefined)
-          .map((identity, k) => ({ ...identity, id: newId(), workspaceId: tx.workspaceId, contactId: rows[n]!.id, isPrimary: k === 0, createdAt: rows[n]!.createdAt })),
+          .map((identity, k) => ({
+            ...identity,
+            id: newId(),
+            workspaceId: tx.workspaceId,
+            contactId: rows[n]!.id,
+            isPrimary: k === 0,
+            createdAt: rows[n]!.createdAt,
+          })),
       );
       if (identities.length) await tx.db.insert(contactIdentities).values(identities).onConflictDoNothing();
       ids.push(...rows.map((r) => r.id));

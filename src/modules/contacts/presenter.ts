@@ -5,7 +5,14 @@ import type { IdentityRow, OrganisationRow } from "./schema";
 import type { ContactWithIdentities } from "./service";
 
 export const identitySchema = z
-  .object({ id: z.string(), kind: z.enum(identityKinds), provider: z.string(), value: z.string(), primary: z.boolean(), verifiedAt: nullableTimestamp })
+  .object({
+    id: z.string(),
+    kind: z.enum(identityKinds),
+    provider: z.string(),
+    value: z.string(),
+    primary: z.boolean(),
+    verifiedAt: nullableTimestamp,
+  })
   .meta({ id: "Identity" });
 
 export const presentIdentity = (i: IdentityRow): z.infer<typeof identitySchema> => ({

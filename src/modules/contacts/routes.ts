@@ -21,7 +21,12 @@ import {
 } from "./service";
 
 const identityBody = z
-  .object({ kind: z.enum(identityKinds), value: z.string().min(1).max(320), provider: z.string().max(100).optional(), verified: z.boolean().optional() })
+  .object({
+    kind: z.enum(identityKinds),
+    value: z.string().min(1).max(320),
+    provider: z.string().max(100).optional(),
+    verified: z.boolean().optional(),
+  })
   .strict();
 
 const contactBody = z
@@ -73,15 +78,26 @@ export async function contactRoutes(server: FastifyInstance): Promise<void> {
       return { items: page.items.map(presentContact), nextCursor: page.nextCursor };
     },
   );
-  app.get("/api/v1/contacts/:id", { schema: { tags, params: idParams, response: { 200: contactSchema, ...problemResponses } } }, async (request) =>
-    presentContact(await getContact(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/contacts/:id",
+    { schema: { tags, params: idParams, response: { 200: contactSchema, ...problemResponses } } },
+    async (request) => presentContact(await getContact(ctxOf(request), request.params.id)),
   );
-  app.post("/api/v1/contacts", { schema: { tags, body: contactBody, response: { 201: contactSchema, ...problemResponses } } }, async (request, reply) =>
-    reply.status(201).send(presentContact(await createContact(ctxOf(request), request.body))),
+  app.post(
+    "/api/v1/contacts",
+    { schema: { tags, body: contactBody, response: { 201: contactSchema, ...problemResponses } } },
+    async (request, reply) => reply.status(201).send(presentContact(await createContact(ctxOf(request), request.body))),
   );
   app.patch(
     "/api/v1/contacts/:id",
-    { schema: { tags, params: idParams, body: contactBody.omit({ identities: true }).strict(), response: { 200: contactSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: contactBody.omit({ identities: true }).strict(),
+        response: { 200: contactSchema, ...problemResponses },
+      },
+    },
     async (request) => presentContact(await updateContact(ctxOf(request), request.params.id, request.body)),
   );
   app.post(
@@ -91,7 +107,13 @@ export async function contactRoutes(server: FastifyInstance): Promise<void> {
   );
   app.delete(
     "/api/v1/contacts/:id/identities/:identityId",
-    { schema: { tags, params: z.object({ id: z.uuid(), identityId: z.uuid() }).strict(), response: { 200: contactSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        params: z.object({ id: z.uuid(), identityId: z.uuid() }).strict(),
+        response: { 200: contactSchema, ...problemResponses },
+      },
+    },
     async (request) => presentContact(await removeIdentity(ctxOf(request), request.params.id, request.params.identityId)),
   );
   app.post(
@@ -114,7 +136,12 @@ export async function contactRoutes(server: FastifyInstance): Promise<void> {
       schema: {
         tags,
         querystring: z
-          .object({ q: z.string().max(200).optional(), tier: z.enum(contactTiers).optional(), cursor: cursorSchema.optional(), limit: limitSchema.optional() })
+          .object({
+            q: z.string().max(200).optional(),
+            tier: z.enum(contactTiers).optional(),
+            cursor: cursorSchema.optional(),
+            limit: limitSchema.optional(),
+          })
           .strict(),
         response: { 200: pageOf(organisationSchema), ...problemResponses },
       },
@@ -124,15 +151,26 @@ export async function contactRoutes(server: FastifyInstance): Promise<void> {
       return { items: page.items.map(presentOrganisation), nextCursor: page.nextCursor };
     },
   );
-  app.get("/api/v1/organisations/:id", { schema: { tags, params: idParams, response: { 200: organisationSchema, ...problemResponses } } }, async (request) =>
-    presentOrganisation(await getOrganisation(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/organisations/:id",
+    { schema: { tags, params: idParams, response: { 200: organisationSchema, ...problemResponses } } },
+    async (request) => presentOrganisation(await getOrganisation(ctxOf(request), request.params.id)),
   );
-  app.post("/api/v1/organisations", { schema: { tags, body: organisationBody, response: { 201: organisationSchema, ...problemResponses } } }, async (request, reply) =>
-    reply.status(201).send(presentOrganisation(await createOrganisation(ctxOf(request), request.body))),
+  app.post(
+    "/api/v1/organisations",
+    { schema: { tags, body: organisationBody, response: { 201: organisationSchema, ...problemResponses } } },
+    async (request, reply) => reply.status(201).send(presentOrganisation(await createOrganisation(ctxOf(request), request.body))),
   );
   app.patch(
     "/api/v1/organisations/:id",
-    { schema: { tags, params: idParams, body: organisationBody.partial().strict(), response: { 200: organisationSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: organisationBody.partial().strict(),
+        response: { 200: organisationSchema, ...problemResponses },
+      },
+    },
     async (request) => presentOrganisation(await updateOrganisation(ctxOf(request), request.params.id, request.body)),
   );
 }

@@ -10,10 +10,15 @@ export const organisations = pgTable(
   "organisations",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** E-mail domains whose senders belong to this organisation. */
-    domains: text("domains").array().notNull().default(sql`'{}'::text[]`),
+    domains: text("domains")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     tier: contactTier("tier").notNull().default("standard"),
     notes: text("notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
@@ -26,7 +31,9 @@ export const contacts = pgTable(
   "contacts",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     tier: contactTier("tier").notNull().default("standard"),
@@ -56,8 +63,12 @@ export const contactIdentities = pgTable(
   "contact_identities",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    contactId: uuid("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
     kind: identityKind("kind").notNull(),
     provider: text("provider").notNull().default(""),
     value: text("value").notNull(),

@@ -147,7 +147,12 @@ export async function listContacts(ctx: Ctx, filter: ContactFilter = {}): Promis
                 ctx.db
                   .select({ id: contactIdentities.contactId })
                   .from(contactIdentities)
-                  .where(and(eq(contactIdentities.workspaceId, ctx.workspaceId), ilike(contactIdentities.value, `${escapeLike(q.toLowerCase())}%`))),
+                  .where(
+                    and(
+                      eq(contactIdentities.workspaceId, ctx.workspaceId),
+                      ilike(contactIdentities.value, `${escapeLike(q.toLowerCase())}%`),
+                    ),
+                  ),
               ),
             )
           : undefined,
@@ -247,7 +252,9 @@ export async function addIdentity(ctx: Ctx, contactId: string, identity: Identit
     const owner = await findContactIdByIdentity(tx, normalised!);
     if (owner === contactId) return getContact(tx, contactId);
     if (owner) {
-      throw new DomainError("conflict.duplicate", "This identity belongs to another contact; merge the two contacts instead", { contactId: owner });
+      throw new DomainError("conflict.duplicate", "This identity belongs to another contact; merge the two contacts instead", {
+        contactId: owner,
+      });
     }
     await insertIdentities(tx, contactId, [normalised!], [identity]);
     await recordActivity(tx, {
@@ -266,7 +273,11 @@ export async function removeIdentity(ctx: Ctx, contactId: string, identityId: st
     const [row] = await tx.db
       .delete(contactIdentities)
       .where(
-        and(eq(contactIdentities.workspaceId, tx.workspaceId), eq(contactIdentities.contactId, contactId), eq(contactIdentities.id, identityId)),
+        and(
+          eq(contactIdentities.workspaceId, tx.workspaceId),
+          eq(contactIdentities.contactId, contactId),
+          eq(contactIdentities.id, identityId),
+        ),
       )
       .returning();
     if (!row) throw notFound("identity", identityId);
@@ -280,7 +291,10 @@ export async function removeIdentity(ctx: Ctx, contactId: string, identityId: st
   });
 }
 
-async function findContactIdByIdentity(ctx: Ctx, identity: { kind: IdentityKind; provider: string; value: string }): Promise<string | undefined> {
+async function findContactIdByIdentity(
+  ctx: Ctx,
+  identity: { kind: IdentityKind; provider: string; value: string },
+): Promise<string | undefined> {
   const [row] = await ctx.db
     .select({ contactId: contactIdentities.contactId })
     .from(contactIdentities)
@@ -315,7 +329,12 @@ export async function findOrCreateContact(
   if (identities.length === 0) throw invalid([{ path: "identities", message: "at least one identity is needed" }]);
   return inTransaction(ctx, async (tx) => {
     const found = await tx.db
-      .select({ contactId: contactIdentities.contactId, kind: contactIdentities.kind, provider: contactIdentities.provider, value: contactIdentities.value })
+      .select({
+        contactId: contactIdentities.contactId,
+        kind: contactIdentities.kind,
+        provider: contactIdentities.provider,
+        value: contactIdentities.value,
+      })
       .from(contactIdentities)
       .where(
         and(
@@ -364,7 +383,8 @@ export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string
   if (targetId === sourceId) throw new DomainError("contact.merge_invalid", "A contact cannot be merged into itself");
   return inTransaction(ctx, async (tx) => {
     const [target, source] = [await getContact(tx, targetId), await getContact(tx, sourceId)];
-    if (target.mergedIntoId || source.mergedIntoId) throw new DomainError("contact.merge_invalid", "One of the contacts was already merged");
+    if (target.mergedIntoId || source.mergedIntoId)
+      throw new DomainError("contact.merge_invalid", "One of the contacts was already merged");
     await tx.db
       .update(contactIdentities)
       .set({ contactId: targetId, isPrimary: false })

@@ -104,14 +104,78 @@ const DESKS = {
 type DeskKey = keyof typeof DESKS;
 
 const AGENTS = [
-  { email: DEMO_ADMIN_EMAIL, name: "Olena Kovalenko", role: "admin", languages: ["uk", "en"], locale: "en", desks: "all", teams: ["tier-3"] },
-  { email: "sam.reid@lumen.example", name: "Sam Reid", role: "supervisor", languages: ["en"], locale: "en", desks: "all", teams: ["tier-2"] },
-  { email: "aoife.byrne@lumen.example", name: "Aoife Byrne", role: "agent", languages: ["en"], locale: "en", desks: ["box-office"], teams: ["tier-1"] },
-  { email: "taras.melnyk@lumen.example", name: "Тарас Мельник", role: "agent", languages: ["uk", "en"], locale: "uk", desks: ["box-office", "streaming"], teams: ["tier-1"] },
-  { email: "lucia.romero@lumen.example", name: "Lucía Romero", role: "agent", languages: ["es", "en"], locale: "en", desks: ["box-office", "streaming"], teams: ["tier-1"] },
-  { email: "dev.patel@lumen.example", name: "Dev Patel", role: "agent", languages: ["en"], locale: "en", desks: ["streaming"], teams: ["tier-2"] },
-  { email: "iryna.savchenko@lumen.example", name: "Ірина Савченко", role: "agent", languages: ["uk", "en", "es"], locale: "uk", desks: ["advertisers"], teams: ["ad-ops"] },
-  { email: "marcus.hale@lumen.example", name: "Marcus Hale", role: "light_agent", languages: ["en"], locale: "en", desks: "all", teams: ["pr"] },
+  {
+    email: DEMO_ADMIN_EMAIL,
+    name: "Olena Kovalenko",
+    role: "admin",
+    languages: ["uk", "en"],
+    locale: "en",
+    desks: "all",
+    teams: ["tier-3"],
+  },
+  {
+    email: "sam.reid@lumen.example",
+    name: "Sam Reid",
+    role: "supervisor",
+    languages: ["en"],
+    locale: "en",
+    desks: "all",
+    teams: ["tier-2"],
+  },
+  {
+    email: "aoife.byrne@lumen.example",
+    name: "Aoife Byrne",
+    role: "agent",
+    languages: ["en"],
+    locale: "en",
+    desks: ["box-office"],
+    teams: ["tier-1"],
+  },
+  {
+    email: "taras.melnyk@lumen.example",
+    name: "Тарас Мельник",
+    role: "agent",
+    languages: ["uk", "en"],
+    locale: "uk",
+    desks: ["box-office", "streaming"],
+    teams: ["tier-1"],
+  },
+  {
+    email: "lucia.romero@lumen.example",
+    name: "Lucía Romero",
+    role: "agent",
+    languages: ["es", "en"],
+    locale: "en",
+    desks: ["box-office", "streaming"],
+    teams: ["tier-1"],
+  },
+  {
+    email: "dev.patel@lumen.example",
+    name: "Dev Patel",
+    role: "agent",
+    languages: ["en"],
+    locale: "en",
+    desks: ["streaming"],
+    teams: ["tier-2"],
+  },
+  {
+    email: "iryna.savchenko@lumen.example",
+    name: "Ірина Савченко",
+    role: "agent",
+    languages: ["uk", "en", "es"],
+    locale: "uk",
+    desks: ["advertisers"],
+    teams: ["ad-ops"],
+  },
+  {
+    email: "marcus.hale@lumen.example",
+    name: "Marcus Hale",
+    role: "light_agent",
+    languages: ["en"],
+    locale: "en",
+    desks: "all",
+    teams: ["pr"],
+  },
 ] as const;
 
 const TEAMS = [
@@ -134,7 +198,12 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
   if (await findWorkspaceBySlug(app.database.db, DEMO_WORKSPACE)) {
     throw new DomainError("conflict.duplicate", `The demo workspace "${DEMO_WORKSPACE}" already exists`);
   }
-  const workspace = await createWorkspace(app.database.db, app.clock, { slug: DEMO_WORKSPACE, name: "Lumen Live", defaultLocale: "en", timezone: "Europe/London" });
+  const workspace = await createWorkspace(app.database.db, app.clock, {
+    slug: DEMO_WORKSPACE,
+    name: "Lumen Live",
+    defaultLocale: "en",
+    timezone: "Europe/London",
+  });
   const ctx = app.ctx(workspace.id, systemActor("demo"));
 
   // Desks, their categories, fields and addresses.
@@ -149,7 +218,13 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     for (const address of spec.addresses) await addDeskAddress(ctx, desk.id, address);
     desks[key] = { id: desk.id, categories };
   }
-  await createCustomField(ctx, desks["box-office"].id, { key: "order_number", label: "Order number", type: "text", public: true, validation: { pattern: "^LL-\\d{6}$" } });
+  await createCustomField(ctx, desks["box-office"].id, {
+    key: "order_number",
+    label: "Order number",
+    type: "text",
+    public: true,
+    validation: { pattern: "^LL-\\d{6}$" },
+  });
   await createCustomField(ctx, desks["box-office"].id, {
     key: "venue",
     label: "Venue",
@@ -158,8 +233,19 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     options: venues.map((v) => ({ value: slug(v.name.en), label: `${v.name.en}, ${v.city}` })),
   });
   await createCustomField(ctx, desks["box-office"].id, { key: "event_date", label: "Event date", type: "date", public: true });
-  await createCustomField(ctx, desks.streaming.id, { key: "device", label: "Device", type: "select", public: true, options: devices.map((d) => ({ value: slug(d), label: d })) });
-  await createCustomField(ctx, desks.streaming.id, { key: "plan", label: "Plan", type: "select", options: plans.map((p) => ({ value: slug(p), label: p })) });
+  await createCustomField(ctx, desks.streaming.id, {
+    key: "device",
+    label: "Device",
+    type: "select",
+    public: true,
+    options: devices.map((d) => ({ value: slug(d), label: d })),
+  });
+  await createCustomField(ctx, desks.streaming.id, {
+    key: "plan",
+    label: "Plan",
+    type: "select",
+    options: plans.map((p) => ({ value: slug(p), label: p })),
+  });
   await createCustomField(ctx, desks.advertisers.id, { key: "campaign_id", label: "Campaign", type: "text", required: true, public: true });
   await createCustomField(ctx, desks.advertisers.id, { key: "budget", label: "Budget (EUR)", type: "number", validation: { min: 0 } });
 
@@ -257,7 +343,12 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     options.onProgress?.(done, total);
   }
   await rebuildTagCatalogue(ctx);
-  return { workspaceId: workspace.id, tickets: total, contacts: contactIds.length, agents: AGENTS.map((a) => ({ email: a.email, role: a.role })) };
+  return {
+    workspaceId: workspace.id,
+    tickets: total,
+    contacts: contactIds.length,
+    agents: AGENTS.map((a) => ({ email: a.email, role: a.role })),
+  };
 }
 
 function slug(text: string): string {
@@ -340,7 +431,10 @@ function makeTicket(
     if (template.tier && template.tier > 1 && assignee) {
       messages.push({
         kind: "note",
-        text: lang === "uk" ? "Передаю на другу лінію – потрібна перевірка логів платежів." : "Escalating to Tier 2 – needs a look at the payment logs.",
+        text:
+          lang === "uk"
+            ? "Передаю на другу лінію – потрібна перевірка логів платежів."
+            : "Escalating to Tier 2 – needs a look at the payment logs.",
         authorAgentId: assignee.id,
         createdAt: minutes(Math.max(1, replyAfter - 1)),
       });

@@ -51,7 +51,9 @@ function checkValue(def: CustomFieldRow, value: unknown): { value: unknown } | s
       return { value };
     }
     case "email":
-      return typeof value === "string" && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? { value: value.trim().toLowerCase() } : "must be an e-mail address";
+      return typeof value === "string" && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+        ? { value: value.trim().toLowerCase() }
+        : "must be an e-mail address";
     case "url":
       try {
         const url = new URL(String(value));

@@ -4,7 +4,16 @@ import { z } from "zod";
 import { idParams, problemResponses } from "../../platform/http";
 import { archivedQuery, keySchema, languageSchema, listOf, timezoneSchema } from "../../platform/validation";
 import { ctxOf } from "../identity/http";
-import { addressSchema, categorySchema, customFieldSchema, deskSchema, presentAddress, presentCategory, presentCustomField, presentDesk } from "./presenter";
+import {
+  addressSchema,
+  categorySchema,
+  customFieldSchema,
+  deskSchema,
+  presentAddress,
+  presentCategory,
+  presentCustomField,
+  presentDesk,
+} from "./presenter";
 import { addressChannels, customFieldTypes, deskKinds } from "./schema";
 import {
   addDeskAddress,
@@ -36,7 +45,12 @@ const deskBody = z
   .strict();
 
 const categoryBody = z
-  .object({ key, name: z.string().trim().min(1).max(200), parentId: z.uuid().nullable().optional(), position: z.number().int().min(0).max(10000).optional() })
+  .object({
+    key,
+    name: z.string().trim().min(1).max(200),
+    parentId: z.uuid().nullable().optional(),
+    position: z.number().int().min(0).max(10000).optional(),
+  })
   .strict();
 
 const fieldOption = z.object({ value: z.string().min(1).max(100), label: z.string().min(1).max(200) }).strict();
@@ -69,14 +83,22 @@ export async function deskRoutes(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const tags = ["desks"];
 
-  app.get("/api/v1/desks", { schema: { tags, querystring: archivedQuery, response: { 200: list(deskSchema), ...problemResponses } } }, async (request) => ({
-    items: (await listDesks(ctxOf(request), { includeArchived: request.query.includeArchived === "true" })).map(presentDesk),
-  }));
-  app.get("/api/v1/desks/:id", { schema: { tags, params: idParams, response: { 200: deskSchema, ...problemResponses } } }, async (request) =>
-    presentDesk(await getDesk(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/desks",
+    { schema: { tags, querystring: archivedQuery, response: { 200: list(deskSchema), ...problemResponses } } },
+    async (request) => ({
+      items: (await listDesks(ctxOf(request), { includeArchived: request.query.includeArchived === "true" })).map(presentDesk),
+    }),
   );
-  app.post("/api/v1/desks", { schema: { tags, body: deskBody, response: { 201: deskSchema, ...problemResponses } } }, async (request, reply) =>
-    reply.status(201).send(presentDesk(await createDesk(ctxOf(request), request.body))),
+  app.get(
+    "/api/v1/desks/:id",
+    { schema: { tags, params: idParams, response: { 200: deskSchema, ...problemResponses } } },
+    async (request) => presentDesk(await getDesk(ctxOf(request), request.params.id)),
+  );
+  app.post(
+    "/api/v1/desks",
+    { schema: { tags, body: deskBody, response: { 201: deskSchema, ...problemResponses } } },
+    async (request, reply) => reply.status(201).send(presentDesk(await createDesk(ctxOf(request), request.body))),
   );
   app.patch(
     "/api/v1/desks/:id",
@@ -114,7 +136,8 @@ export async function deskRoutes(server: FastifyInstance): Promise<void> {
         response: { 201: addressSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(presentAddress(await addDeskAddress(ctxOf(request), request.params.deskId, request.body))),
+    async (request, reply) =>
+      reply.status(201).send(presentAddress(await addDeskAddress(ctxOf(request), request.params.deskId, request.body))),
   );
   app.delete(
     "/api/v1/desks/:deskId/addresses/:id",
@@ -130,13 +153,16 @@ export async function deskRoutes(server: FastifyInstance): Promise<void> {
     "/api/v1/desks/:deskId/categories",
     { schema: { tags, params: deskParams, querystring: archivedQuery, response: { 200: list(categorySchema), ...problemResponses } } },
     async (request) => ({
-      items: (await listCategories(ctxOf(request), request.params.deskId, { includeArchived: request.query.includeArchived === "true" })).map(presentCategory),
+      items: (
+        await listCategories(ctxOf(request), request.params.deskId, { includeArchived: request.query.includeArchived === "true" })
+      ).map(presentCategory),
     }),
   );
   app.post(
     "/api/v1/desks/:deskId/categories",
     { schema: { tags, params: deskParams, body: categoryBody, response: { 201: categorySchema, ...problemResponses } } },
-    async (request, reply) => reply.status(201).send(presentCategory(await createCategory(ctxOf(request), request.params.deskId, request.body))),
+    async (request, reply) =>
+      reply.status(201).send(presentCategory(await createCategory(ctxOf(request), request.params.deskId, request.body))),
   );
   app.patch(
     "/api/v1/categories/:id",
@@ -156,15 +182,16 @@ export async function deskRoutes(server: FastifyInstance): Promise<void> {
     "/api/v1/desks/:deskId/custom-fields",
     { schema: { tags, params: deskParams, querystring: archivedQuery, response: { 200: list(customFieldSchema), ...problemResponses } } },
     async (request) => ({
-      items: (await listCustomFields(ctxOf(request), request.params.deskId, { includeArchived: request.query.includeArchived === "true" })).map(
-        presentCustomField,
-      ),
+      items: (
+        await listCustomFields(ctxOf(request), request.params.deskId, { includeArchived: request.query.includeArchived === "true" })
+      ).map(presentCustomField),
     }),
   );
   app.post(
     "/api/v1/desks/:deskId/custom-fields",
     { schema: { tags, params: deskParams, body: customFieldBody, response: { 201: customFieldSchema, ...problemResponses } } },
-    async (request, reply) => reply.status(201).send(presentCustomField(await createCustomField(ctxOf(request), request.params.deskId, request.body))),
+    async (request, reply) =>
+      reply.status(201).send(presentCustomField(await createCustomField(ctxOf(request), request.params.deskId, request.body))),
   );
   app.patch(
     "/api/v1/custom-fields/:id",

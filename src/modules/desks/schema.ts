@@ -9,7 +9,9 @@ export const desks = pgTable(
   "desks",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     name: text("name").notNull(),
     kind: deskKind("kind").notNull().default("fans"),
@@ -33,8 +35,12 @@ export const deskAddresses = pgTable(
   "desk_addresses",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    deskId: uuid("desk_id").notNull().references(() => desks.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    deskId: uuid("desk_id")
+      .notNull()
+      .references(() => desks.id, { onDelete: "cascade" }),
     channel: addressChannel("channel").notNull(),
     address: text("address").notNull(),
     displayName: text("display_name"),
@@ -48,8 +54,12 @@ export const categories = pgTable(
   "categories",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    deskId: uuid("desk_id").notNull().references(() => desks.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    deskId: uuid("desk_id")
+      .notNull()
+      .references(() => desks.id, { onDelete: "cascade" }),
     parentId: uuid("parent_id"),
     key: text("key").notNull(),
     name: text("name").notNull(),
@@ -60,7 +70,18 @@ export const categories = pgTable(
   (t) => [uniqueIndex("categories_desk_key").on(t.workspaceId, t.deskId, t.key)],
 );
 
-export const customFieldTypes = ["text", "textarea", "number", "integer", "boolean", "date", "select", "multiselect", "email", "url"] as const;
+export const customFieldTypes = [
+  "text",
+  "textarea",
+  "number",
+  "integer",
+  "boolean",
+  "date",
+  "select",
+  "multiselect",
+  "email",
+  "url",
+] as const;
 export const customFieldType = pgEnum("custom_field_type", customFieldTypes);
 
 export interface CustomFieldOption {
@@ -80,15 +101,22 @@ export const customFields = pgTable(
   "custom_fields",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    deskId: uuid("desk_id").notNull().references(() => desks.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    deskId: uuid("desk_id")
+      .notNull()
+      .references(() => desks.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     label: text("label").notNull(),
     type: customFieldType("type").notNull(),
     required: boolean("required").notNull().default(false),
     /** Shown to contacts on the portal form. */
     public: boolean("public").notNull().default(false),
-    options: jsonb("options").$type<CustomFieldOption[]>().notNull().default(sql`'[]'::jsonb`),
+    options: jsonb("options")
+      .$type<CustomFieldOption[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     validation: jsonb("validation").$type<CustomFieldValidation>().notNull().default({}),
     position: integer("position").notNull().default(0),
     archivedAt: timestamp("archived_at", { withTimezone: true }),

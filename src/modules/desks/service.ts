@@ -111,7 +111,12 @@ export async function addDeskAddress(
       .onConflictDoNothing()
       .returning();
     if (!row) throw new DomainError("conflict.duplicate", `${input.channel} address ${address} already feeds a desk`);
-    await recordActivity(tx, { type: "desk.address_added", subjectType: "desk", subjectId: deskId, data: { channel: row.channel, address } });
+    await recordActivity(tx, {
+      type: "desk.address_added",
+      subjectType: "desk",
+      subjectId: deskId,
+      data: { channel: row.channel, address },
+    });
     return row;
   });
 }
@@ -294,7 +299,8 @@ function assertFieldDefinition(field: NewCustomField) {
   const options = field.options ?? [];
   if (isChoice && options.length === 0) throw invalid([{ path: "options", message: "a select field needs at least one option" }]);
   if (!isChoice && options.length > 0) throw invalid([{ path: "options", message: "only select fields have options" }]);
-  if (new Set(options.map((o) => o.value)).size !== options.length) throw invalid([{ path: "options", message: "option values must be unique" }]);
+  if (new Set(options.map((o) => o.value)).size !== options.length)
+    throw invalid([{ path: "options", message: "option values must be unique" }]);
   const pattern = field.validation?.pattern;
   if (pattern) {
     try {

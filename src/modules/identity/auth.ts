@@ -110,7 +110,12 @@ export async function authenticateSession(deps: AuthDeps, sessionId: string): Pr
       .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + deps.sessionDays * 86_400_000) })
       .where(eq(sessions.idHash, idHash));
   }
-  return { workspaceId: session.workspaceId, agent, actor: actorOf(agent, "session") as Authenticated["actor"], csrfToken: session.csrfToken };
+  return {
+    workspaceId: session.workspaceId,
+    agent,
+    actor: actorOf(agent, "session") as Authenticated["actor"],
+    csrfToken: session.csrfToken,
+  };
 }
 
 // ------------------------------------------------------------------ API tokens
@@ -142,7 +147,12 @@ export async function createApiToken(
       expiresAt: input.expiresAt ?? null,
     };
     await tx.db.insert(apiTokens).values(row);
-    await recordActivity(tx, { type: "api_token.created", subjectType: "agent", subjectId: agentId, data: { tokenId: row.id, name: row.name } });
+    await recordActivity(tx, {
+      type: "api_token.created",
+      subjectType: "agent",
+      subjectId: agentId,
+      data: { tokenId: row.id, name: row.name },
+    });
     return { token, id: row.id, prefix: row.prefix, name: row.name, expiresAt: row.expiresAt, createdAt: row.createdAt };
   });
 }
@@ -180,7 +190,12 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
     if (!token || (!own && !admin)) throw notFound("token", tokenId);
     if (token.revokedAt) return;
     await tx.db.update(apiTokens).set({ revokedAt: tx.clock.now() }).where(eq(apiTokens.id, tokenId));
-    await recordActivity(tx, { type: "api_token.revoked", subjectType: "agent", subjectId: token.agentId, data: { tokenId, name: token.name } });
+    await recordActivity(tx, {
+      type: "api_token.revoked",
+      subjectType: "agent",
+      subjectId: token.agentId,
+      data: { tokenId, name: token.name },
+    });
   });
 }
 
@@ -192,7 +207,13 @@ export async function authenticateToken(deps: AuthDeps, token: string): Promise<
   const [row] = await deps.db
     .select()
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sha256(token)),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    );
   if (!row) return undefined;
   const agent = await loadAgentWithAccess(deps.db, row.workspaceId, row.agentId);
   if (!agent || agent.status !== "active") return undefined;

@@ -41,7 +41,14 @@ export function presentAgent(a: AgentWithAccess): z.infer<typeof agentSchema> {
 }
 
 export const teamSchema = z
-  .object({ id: z.string(), key: z.string(), name: z.string(), description: z.string().nullable(), agentIds: z.array(z.string()), createdAt: timestamp })
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    agentIds: z.array(z.string()),
+    createdAt: timestamp,
+  })
   .meta({ id: "Team" });
 
 export function presentTeam(t: TeamWithMembers): z.infer<typeof teamSchema> {

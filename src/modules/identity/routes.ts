@@ -49,16 +49,22 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
         rateLimit: {
           max: usher.config.signInRateLimit,
           timeWindow: "15 minutes",
-          keyGenerator: (request) => `sign-in:${request.ip}:${String((request.body as { email?: string } | undefined)?.email ?? "").toLowerCase()}`,
+          keyGenerator: (request) =>
+            `sign-in:${request.ip}:${String((request.body as { email?: string } | undefined)?.email ?? "").toLowerCase()}`,
         },
       },
       schema: {
         tags: ["auth"],
         summary: "Sign in with e-mail and password; sets the session cookie",
-        body: z
-          .object({ email: z.string().max(254), password: z.string().max(512), workspace: z.string().max(48).optional() })
-          .strict(),
-        response: { 200: z.object({ agent: agentSchema, workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }), csrfToken: z.string() }), ...problemResponses },
+        body: z.object({ email: z.string().max(254), password: z.string().max(512), workspace: z.string().max(48).optional() }).strict(),
+        response: {
+          200: z.object({
+            agent: agentSchema,
+            workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+            csrfToken: z.string(),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -68,7 +74,11 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
       );
       setSessionCookie(reply, session.sessionId, usher);
       const workspace = await getWorkspace(usher.database.db, session.workspaceId);
-      return { agent: presentAgent(session.agent), workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name }, csrfToken: session.csrfToken };
+      return {
+        agent: presentAgent(session.agent),
+        workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name },
+        csrfToken: session.csrfToken,
+      };
     },
   );
 
@@ -85,7 +95,14 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
       schema: {
         tags: ["auth"],
         summary: "The signed-in agent, and the CSRF token for writes",
-        response: { 200: z.object({ agent: agentSchema, workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }), csrfToken: z.string().nullable() }), ...problemResponses },
+        response: {
+          200: z.object({
+            agent: agentSchema,
+            workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+            csrfToken: z.string().nullable(),
+          }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
@@ -131,8 +148,10 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
     return presentAgent(await getAgent(ctx, request.auth!.agent.id));
   });
 
-  app.get("/api/v1/agents/:id", { schema: { tags: ["agents"], params: idParams, response: { 200: agentSchema, ...problemResponses } } }, async (request) =>
-    presentAgent(await getAgent(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/agents/:id",
+    { schema: { tags: ["agents"], params: idParams, response: { 200: agentSchema, ...problemResponses } } },
+    async (request) => presentAgent(await getAgent(ctxOf(request), request.params.id)),
   );
 
   app.post(
@@ -158,18 +177,33 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
     })
     .strict();
 
-  app.get("/api/v1/teams", { schema: { tags: ["teams"], response: { 200: z.object({ items: z.array(teamSchema) }), ...problemResponses } } }, async (request) => ({
-    items: (await listTeams(ctxOf(request))).map(presentTeam),
-  }));
-  app.get("/api/v1/teams/:id", { schema: { tags: ["teams"], params: idParams, response: { 200: teamSchema, ...problemResponses } } }, async (request) =>
-    presentTeam(await getTeam(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/teams",
+    { schema: { tags: ["teams"], response: { 200: z.object({ items: z.array(teamSchema) }), ...problemResponses } } },
+    async (request) => ({
+      items: (await listTeams(ctxOf(request))).map(presentTeam),
+    }),
   );
-  app.post("/api/v1/teams", { schema: { tags: ["teams"], body: teamBody, response: { 201: teamSchema, ...problemResponses } } }, async (request, reply) =>
-    reply.status(201).send(presentTeam(await createTeam(ctxOf(request), request.body))),
+  app.get(
+    "/api/v1/teams/:id",
+    { schema: { tags: ["teams"], params: idParams, response: { 200: teamSchema, ...problemResponses } } },
+    async (request) => presentTeam(await getTeam(ctxOf(request), request.params.id)),
+  );
+  app.post(
+    "/api/v1/teams",
+    { schema: { tags: ["teams"], body: teamBody, response: { 201: teamSchema, ...problemResponses } } },
+    async (request, reply) => reply.status(201).send(presentTeam(await createTeam(ctxOf(request), request.body))),
   );
   app.patch(
     "/api/v1/teams/:id",
-    { schema: { tags: ["teams"], params: idParams, body: teamBody.omit({ key: true }).partial().strict(), response: { 200: teamSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags: ["teams"],
+        params: idParams,
+        body: teamBody.omit({ key: true }).partial().strict(),
+        response: { 200: teamSchema, ...problemResponses },
+      },
+    },
     async (request) => presentTeam(await updateTeam(ctxOf(request), request.params.id, request.body)),
   );
   app.delete("/api/v1/teams/:id", { schema: { tags: ["teams"], params: idParams } }, async (request, reply) => {
@@ -198,7 +232,9 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
       schema: {
         tags: ["auth"],
         summary: "Create a personal API token; the secret is shown once",
-        body: z.object({ name: z.string().trim().min(1).max(100), expiresAt: z.coerce.date().optional(), agentId: z.uuid().optional() }).strict(),
+        body: z
+          .object({ name: z.string().trim().min(1).max(100), expiresAt: z.coerce.date().optional(), agentId: z.uuid().optional() })
+          .strict(),
         response: {
           201: tokenSchema.extend({ token: z.string().describe("The secret; shown only now") }),
           ...problemResponses,

@@ -185,7 +185,10 @@ export async function createAgent(ctx: Ctx, input: NewAgent): Promise<AgentWithA
       })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw new DomainError("conflict.duplicate", `An agent with e-mail ${email} already exists`, {}, [{ path: "email", message: "already in use" }]);
+    if (!row)
+      throw new DomainError("conflict.duplicate", `An agent with e-mail ${email} already exists`, {}, [
+        { path: "email", message: "already in use" },
+      ]);
     await setDesks(tx, id, input.deskIds ?? []);
     await setTeams(tx, id, input.teamIds ?? []);
     await recordActivity(tx, {
@@ -259,7 +262,8 @@ export async function updateAgent(ctx: Ctx, id: string, patch: AgentPatch): Prom
 
 /** A workspace must never lose its last active admin (it could not be administered again). */
 async function assertKeepsAnAdmin(ctx: Ctx, before: AgentRow, set: Partial<AgentRow>) {
-  const losesAdmin = before.role === "admin" && before.status === "active" && ((set.role && set.role !== "admin") || set.status === "deactivated");
+  const losesAdmin =
+    before.role === "admin" && before.status === "active" && ((set.role && set.role !== "admin") || set.status === "deactivated");
   if (!losesAdmin) return;
   const [row] = await query<{ n: number }>(
     ctx.db,

@@ -50,8 +50,14 @@ export const conditionSchema: z.ZodType<Condition> = z
 export const conditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
   z
     .object({
-      all: z.array(z.union([conditionSchema, conditionGroupSchema])).max(50).optional(),
-      any: z.array(z.union([conditionSchema, conditionGroupSchema])).max(50).optional(),
+      all: z
+        .array(z.union([conditionSchema, conditionGroupSchema]))
+        .max(50)
+        .optional(),
+      any: z
+        .array(z.union([conditionSchema, conditionGroupSchema]))
+        .max(50)
+        .optional(),
     })
     .strict(),
 ) as z.ZodType<ConditionGroup>;
@@ -247,9 +253,15 @@ function compileCondition(c: Condition, env: ConditionEnv): SQL {
     case "is_not":
       return value === null ? isNotNull(column) : def.nullable ? or(ne(column, value), isNull(column))! : ne(column, value);
     case "in":
-      return inArray(column, (c.value as unknown[]).map((v) => resolve(def, v, env)));
+      return inArray(
+        column,
+        (c.value as unknown[]).map((v) => resolve(def, v, env)),
+      );
     case "not_in": {
-      const notIn = notInArray(column, (c.value as unknown[]).map((v) => resolve(def, v, env)));
+      const notIn = notInArray(
+        column,
+        (c.value as unknown[]).map((v) => resolve(def, v, env)),
+      );
       return def.nullable ? or(notIn, isNull(column))! : notIn;
     }
     case "contains":

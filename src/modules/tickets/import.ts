@@ -4,7 +4,16 @@ import { type ActivityInput, recordActivities } from "../activity/service";
 import { redactCardNumbers } from "../compliance/redact";
 import { authorize } from "../identity/policy";
 import { reserveTicketNumbers } from "./numbers";
-import { type Channel, type MessageKind, type MessageRow, type Priority, type TicketRow, type TicketStatus, messages, tickets } from "./schema";
+import {
+  type Channel,
+  type MessageKind,
+  type MessageRow,
+  type Priority,
+  type TicketRow,
+  type TicketStatus,
+  messages,
+  tickets,
+} from "./schema";
 import { normaliseTags } from "./tags";
 
 /**
@@ -130,7 +139,16 @@ async function importBatch(ctx: Ctx, items: ImportedTicket[], withActivities: bo
         subjectType: "ticket",
         subjectId: r.id,
         ticketId: r.id,
-        data: { number: r.number, deskId: r.deskId, channel: r.channel, status: r.status, priority: r.priority, requesterId: r.requesterId, tags: r.tags, imported: true },
+        data: {
+          number: r.number,
+          deskId: r.deskId,
+          channel: r.channel,
+          status: r.status,
+          priority: r.priority,
+          requesterId: r.requesterId,
+          tags: r.tags,
+          imported: true,
+        },
         at: r.createdAt,
       }));
       await recordActivities(tx, activities, { react: false });

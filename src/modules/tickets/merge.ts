@@ -46,7 +46,11 @@ export async function mergeTickets(ctx: Ctx, targetId: string, sourceIds: string
       .where(and(eq(messages.workspaceId, tx.workspaceId), eq(messages.ticketId, targetId), sql`${messages.kind} <> 'note'`));
     const [touched] = await tx.db
       .update(tickets)
-      .set({ lastMessageAt: lastMessageAt?.at ? new Date(lastMessageAt.at) : target.lastMessageAt, version: target.version + 1, updatedAt: tx.clock.now() })
+      .set({
+        lastMessageAt: lastMessageAt?.at ? new Date(lastMessageAt.at) : target.lastMessageAt,
+        version: target.version + 1,
+        updatedAt: tx.clock.now(),
+      })
       .where(eq(tickets.id, targetId))
       .returning();
     target = touched!;
@@ -90,7 +94,8 @@ export async function splitTicket(ctx: Ctx, ticketId: string, input: { messageId
   if (ids.length === 0) throw invalid([{ path: "messageIds", message: "choose at least one message" }]);
   return inTransaction(ctx, async (tx) => {
     const original = await loadTicketForUpdate(tx, ticketId);
-    if (original.mergedIntoId || original.status === "closed") throw new DomainError("ticket.split_invalid", `Ticket #${original.number} cannot change`);
+    if (original.mergedIntoId || original.status === "closed")
+      throw new DomainError("ticket.split_invalid", `Ticket #${original.number} cannot change`);
     const all = await tx.db
       .select({ id: messages.id, kind: messages.kind, createdAt: messages.createdAt })
       .from(messages)
@@ -139,7 +144,15 @@ export async function splitTicket(ctx: Ctx, ticketId: string, input: { messageId
         subjectType: "ticket",
         subjectId: row.id,
         ticketId: row.id,
-        data: { number: row.number, deskId: row.deskId, channel: row.channel, status: row.status, priority: row.priority, tags: row.tags, splitFrom: original.id },
+        data: {
+          number: row.number,
+          deskId: row.deskId,
+          channel: row.channel,
+          status: row.status,
+          priority: row.priority,
+          tags: row.tags,
+          splitFrom: original.id,
+        },
       },
       {
         type: "ticket.split",
@@ -202,7 +215,10 @@ export async function unlinkTickets(ctx: Ctx, ticketId: string, otherId: string)
 }
 
 /** Linked tickets, children (sub-tickets) and the parent, as the actor may see them. */
-export async function relatedTickets(ctx: Ctx, ticketId: string): Promise<{ linked: TicketRow[]; children: TicketRow[]; parent: TicketRow | null }> {
+export async function relatedTickets(
+  ctx: Ctx,
+  ticketId: string,
+): Promise<{ linked: TicketRow[]; children: TicketRow[]; parent: TicketRow | null }> {
   const ticket = await getTicket(ctx, ticketId);
   const linkedIds = (
     await ctx.db

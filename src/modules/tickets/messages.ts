@@ -8,7 +8,16 @@ import { type Page, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } f
 import { type ActivityInput, recordActivities } from "../activity/service";
 import { redactCardNumbers } from "../compliance/redact";
 import { assertDeskAccess, authorize } from "../identity/policy";
-import { type AttachmentRow, type Channel, type MessageKind, type MessageRow, type TicketRow, attachments, messages, tickets } from "./schema";
+import {
+  type AttachmentRow,
+  type Channel,
+  type MessageKind,
+  type MessageRow,
+  type TicketRow,
+  attachments,
+  messages,
+  tickets,
+} from "./schema";
 import { applyPatch, loadTicketForUpdate } from "./service";
 import type { TicketStatus } from "./schema";
 
@@ -132,7 +141,11 @@ export interface AgentMessage {
   channel?: Channel;
 }
 
-export async function addMessage(ctx: Ctx, ticketId: string, input: AgentMessage): Promise<{ message: MessageWithAttachments; ticket: TicketRow }> {
+export async function addMessage(
+  ctx: Ctx,
+  ticketId: string,
+  input: AgentMessage,
+): Promise<{ message: MessageWithAttachments; ticket: TicketRow }> {
   authorize(ctx.actor, input.kind === "note" ? "ticket.note" : "ticket.reply");
   if (input.status) authorize(ctx.actor, "ticket.update");
   return inTransaction(ctx, async (tx) => {
@@ -144,7 +157,12 @@ export async function addMessage(ctx: Ctx, ticketId: string, input: AgentMessage
       });
     }
     assertWritable(ticket);
-    const { message, activity } = await insertMessage(tx, ticket, { ...input, channel: input.channel ?? ticket.channel }, ticket.requesterId);
+    const { message, activity } = await insertMessage(
+      tx,
+      ticket,
+      { ...input, channel: input.channel ?? ticket.channel },
+      ticket.requesterId,
+    );
     await recordActivities(tx, [activity]);
     const status = input.status ?? (input.kind === "outbound" && ticket.status === "new" ? "open" : undefined);
     if (status && status !== ticket.status) ticket = (await applyPatch(tx, ticket, { status })).ticket;
@@ -186,7 +204,9 @@ export async function receiveMessage(
 
 function assertWritable(ticket: TicketRow) {
   if (ticket.mergedIntoId) {
-    throw new DomainError("ticket.merged", `Ticket #${ticket.number} was merged into another ticket`, { mergedIntoId: ticket.mergedIntoId });
+    throw new DomainError("ticket.merged", `Ticket #${ticket.number} was merged into another ticket`, {
+      mergedIntoId: ticket.mergedIntoId,
+    });
   }
   if (ticket.status === "closed") {
     throw new DomainError("ticket.invalid_transition", `Ticket #${ticket.number} is closed; open a follow-up ticket instead`);
@@ -289,7 +309,11 @@ const BLOCKED_TYPES = new Set([
 ]);
 
 export function safeFilename(name: string): string {
-  const base = name.replace(/[\\/]/g, "_").replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const base = name
+    .replace(/[\\/]/g, "_")
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return redactCardNumbers(base || "attachment").text;
 }
 

@@ -9,7 +9,16 @@ import { ctxOf } from "../identity/http";
 import { type Condition, conditionGroupSchema } from "./conditions";
 import { relatedTickets, linkTickets, mergeTickets, splitTicket, unlinkTickets } from "./merge";
 import { addMessage, getAttachment, listMessages, uploadAttachment } from "./messages";
-import { activitySchema, attachmentSchema, messageSchema, presentActivity, presentAttachment, presentMessage, presentTicket, ticketSchema } from "./presenter";
+import {
+  activitySchema,
+  attachmentSchema,
+  messageSchema,
+  presentActivity,
+  presentAttachment,
+  presentMessage,
+  presentTicket,
+  ticketSchema,
+} from "./presenter";
 import { channels, priorities, ticketStatuses } from "./schema";
 import { BULK_MAX, bulkUpdateTickets, createTicket, getTicket, listTickets, ticketSorts, updateTicket } from "./service";
 import { describeTag, listTags } from "./tags";
@@ -97,7 +106,13 @@ const newTicketBody = z
     channel: z.enum(channels).default("api"),
     requester: z.union([
       z.object({ contactId: z.uuid() }).strict(),
-      z.object({ identities: z.array(identityInput).min(1).max(10), name: z.string().max(200).optional(), locale: languageSchema.nullable().optional() }).strict(),
+      z
+        .object({
+          identities: z.array(identityInput).min(1).max(10),
+          name: z.string().max(200).optional(),
+          locale: languageSchema.nullable().optional(),
+        })
+        .strict(),
     ]),
     message: messageInput.optional(),
     status: z.enum(ticketStatuses).optional(),
@@ -187,12 +202,16 @@ export async function ticketRoutes(server: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post("/api/v1/tickets", { schema: { tags, body: newTicketBody, response: { 201: ticketSchema, ...problemResponses } } }, async (request, reply) =>
-    reply.status(201).send(presentTicket(await createTicket(ctxOf(request), request.body))),
+  app.post(
+    "/api/v1/tickets",
+    { schema: { tags, body: newTicketBody, response: { 201: ticketSchema, ...problemResponses } } },
+    async (request, reply) => reply.status(201).send(presentTicket(await createTicket(ctxOf(request), request.body))),
   );
 
-  app.get("/api/v1/tickets/:id", { schema: { tags, params: ticketRef, response: { 200: ticketSchema, ...problemResponses } } }, async (request) =>
-    presentTicket(await getTicket(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/tickets/:id",
+    { schema: { tags, params: ticketRef, response: { 200: ticketSchema, ...problemResponses } } },
+    async (request) => presentTicket(await getTicket(ctxOf(request), request.params.id)),
   );
 
   app.patch(
@@ -228,7 +247,13 @@ export async function ticketRoutes(server: FastifyInstance): Promise<void> {
                 id: z.string(),
                 ok: z.boolean(),
                 ticket: ticketSchema.optional(),
-                error: z.object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional() }).optional(),
+                error: z
+                  .object({
+                    code: z.string(),
+                    detail: z.string(),
+                    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
+                  })
+                  .optional(),
               }),
             ),
           }),
@@ -284,7 +309,10 @@ export async function ticketRoutes(server: FastifyInstance): Promise<void> {
       schema: {
         tags,
         params: ticketRef,
-        response: { 200: z.object({ parent: ticketSchema.nullable(), children: z.array(ticketSchema), linked: z.array(ticketSchema) }), ...problemResponses },
+        response: {
+          200: z.object({ parent: ticketSchema.nullable(), children: z.array(ticketSchema), linked: z.array(ticketSchema) }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
@@ -447,7 +475,13 @@ export async function ticketRoutes(server: FastifyInstance): Promise<void> {
 
   app.get(
     "/api/v1/attachments/:id",
-    { schema: { tags: ["attachments"], params: z.object({ id: z.uuid() }).strict(), querystring: z.object({ inline: z.enum(["1", "0"]).optional() }).strict() } },
+    {
+      schema: {
+        tags: ["attachments"],
+        params: z.object({ id: z.uuid() }).strict(),
+        querystring: z.object({ inline: z.enum(["1", "0"]).optional() }).strict(),
+      },
+    },
     async (request, reply) => {
       const file = await getAttachment(ctxOf(request), request.params.id);
       // Served so that it can never run as a page of ours: no sniffing, sandboxed, a download unless a known-safe image.

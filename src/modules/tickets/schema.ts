@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { bytea } from "../../platform/columns";
 import { contacts, organisations } from "../contacts/schema";
 import { categories, desks } from "../desks/schema";
@@ -17,7 +30,20 @@ export const priorities = ["low", "normal", "high", "urgent"] as const;
 export type Priority = (typeof priorities)[number];
 export const ticketPriority = pgEnum("ticket_priority", priorities);
 
-export const channels = ["email", "chat", "sms", "whatsapp", "messenger", "instagram", "social", "in_app", "voice", "phone", "portal", "api"] as const;
+export const channels = [
+  "email",
+  "chat",
+  "sms",
+  "whatsapp",
+  "messenger",
+  "instagram",
+  "social",
+  "in_app",
+  "voice",
+  "phone",
+  "portal",
+  "api",
+] as const;
 export type Channel = (typeof channels)[number];
 export const channel = pgEnum("channel", channels);
 
@@ -31,21 +57,33 @@ export const tickets = pgTable(
   "tickets",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     number: integer("number").notNull(),
-    deskId: uuid("desk_id").notNull().references(() => desks.id),
+    deskId: uuid("desk_id")
+      .notNull()
+      .references(() => desks.id),
     subject: text("subject").notNull(),
     status: ticketStatus("status").notNull().default("new"),
     priority: ticketPriority("priority").notNull().default("normal"),
     priorityScore: integer("priority_score").notNull().default(0),
-    priorityReasons: jsonb("priority_reasons").$type<PriorityReason[]>().notNull().default(sql`'[]'::jsonb`),
+    priorityReasons: jsonb("priority_reasons")
+      .$type<PriorityReason[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     categoryId: uuid("category_id").references(() => categories.id, { onDelete: "set null" }),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
     channel: channel("channel").notNull(),
     language: text("language"),
     sentiment: real("sentiment"),
-    requesterId: uuid("requester_id").notNull().references(() => contacts.id),
+    requesterId: uuid("requester_id")
+      .notNull()
+      .references(() => contacts.id),
     organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "set null" }),
     assigneeId: uuid("assignee_id").references(() => agents.id, { onDelete: "set null" }),
     teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
@@ -99,8 +137,12 @@ export const messages = pgTable(
   "messages",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    ticketId: uuid("ticket_id").notNull().references(() => tickets.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
     kind: messageKind("kind").notNull(),
     authorKind: authorKind("author_kind").notNull(),
     authorAgentId: uuid("author_agent_id").references(() => agents.id, { onDelete: "set null" }),
@@ -120,7 +162,9 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_ticket").on(t.workspaceId, t.ticketId, t.createdAt),
-    uniqueIndex("messages_external").on(t.workspaceId, t.channel, t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("messages_external")
+      .on(t.workspaceId, t.channel, t.externalId)
+      .where(sql`${t.externalId} is not null`),
   ],
 );
 
@@ -128,7 +172,9 @@ export const attachments = pgTable(
   "attachments",
   {
     id: uuid("id").primaryKey(),
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     /** Null between upload and the message that uses it. */
     messageId: uuid("message_id").references(() => messages.id, { onDelete: "cascade" }),
     filename: text("filename").notNull(),
@@ -147,9 +193,15 @@ export const attachments = pgTable(
 export const ticketLinks = pgTable(
   "ticket_links",
   {
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    ticketId: uuid("ticket_id").notNull().references(() => tickets.id, { onDelete: "cascade" }),
-    linkedTicketId: uuid("linked_ticket_id").notNull().references(() => tickets.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    ticketId: uuid("ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    linkedTicketId: uuid("linked_ticket_id")
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.ticketId, t.linkedTicketId] })],
@@ -159,7 +211,9 @@ export const ticketLinks = pgTable(
 export const tags = pgTable(
   "tags",
   {
-    workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     description: text("description"),
     ticketCount: integer("ticket_count").notNull().default(0),

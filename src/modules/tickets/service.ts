@@ -73,7 +73,9 @@ export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<
   const [row] = await ctx.db
     .select()
     .from(tickets)
-    .where(and(eq(tickets.workspaceId, ctx.workspaceId), byNumber ? eq(tickets.number, Number(idOrNumber)) : eq(tickets.id, String(idOrNumber))));
+    .where(
+      and(eq(tickets.workspaceId, ctx.workspaceId), byNumber ? eq(tickets.number, Number(idOrNumber)) : eq(tickets.id, String(idOrNumber))),
+    );
   if (!row) throw notFound("ticket", String(idOrNumber));
   assertDeskAccess(ctx.actor, row.deskId, notFound("ticket", String(idOrNumber)));
   return row;
@@ -108,11 +110,17 @@ function sortKeys(sort: TicketSort): SortKey[] {
     case "updated":
       return [{ column: tickets.updatedAt, direction: "asc" }, id];
     case "-updated":
-      return [{ column: tickets.updatedAt, direction: "desc" }, { ...id, direction: "desc" }];
+      return [
+        { column: tickets.updatedAt, direction: "desc" },
+        { ...id, direction: "desc" },
+      ];
     case "created":
       return [{ column: tickets.createdAt, direction: "asc" }, id];
     case "-created":
-      return [{ column: tickets.createdAt, direction: "desc" }, { ...id, direction: "desc" }];
+      return [
+        { column: tickets.createdAt, direction: "desc" },
+        { ...id, direction: "desc" },
+      ];
     case "number":
       return [{ column: tickets.number, direction: "asc" }];
     case "-number":
@@ -317,7 +325,8 @@ async function checkReferences(
   if (input.parentId) {
     const parent = await getTicket(ctx, input.parentId).catch(() => undefined);
     if (!parent) problems.push({ path: "parentId", message: "no such ticket" });
-    else if (self && (parent.id === self.id || parent.parentId === self.id)) problems.push({ path: "parentId", message: "a ticket cannot be its own parent" });
+    else if (self && (parent.id === self.id || parent.parentId === self.id))
+      problems.push({ path: "parentId", message: "a ticket cannot be its own parent" });
     else parentId = parent.id;
   }
   if (problems.length) throw new DomainError("ticket.invalid_reference", "The ticket refers to something that is not there", {}, problems);
@@ -369,9 +378,12 @@ export async function applyPatch(
     });
   }
   if (before.mergedIntoId) {
-    throw new DomainError("ticket.merged", `Ticket #${before.number} was merged into another ticket`, { mergedIntoId: before.mergedIntoId });
+    throw new DomainError("ticket.merged", `Ticket #${before.number} was merged into another ticket`, {
+      mergedIntoId: before.mergedIntoId,
+    });
   }
-  if (before.status === "closed") throw new DomainError("ticket.invalid_transition", `Ticket #${before.number} is closed and cannot change`);
+  if (before.status === "closed")
+    throw new DomainError("ticket.invalid_transition", `Ticket #${before.number} is closed and cannot change`);
 
   const next: Partial<TicketRow> = {};
   const deskId = patch.deskId ?? before.deskId;

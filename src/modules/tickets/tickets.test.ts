@@ -60,7 +60,11 @@ describe("ticket lifecycle", () => {
     expect(assigned.version).toBe(ticket.version + 1);
 
     clock.advanceMinutes(5);
-    const { ticket: replied } = await addMessage(admin.ctx, ticket.id, { kind: "outbound", text: "We've reissued your ticket.", status: "pending" });
+    const { ticket: replied } = await addMessage(admin.ctx, ticket.id, {
+      kind: "outbound",
+      text: "We've reissued your ticket.",
+      status: "pending",
+    });
     expect(replied.status).toBe("pending");
     expect(replied.firstResponseAt).toEqual(clock.now());
 
@@ -123,7 +127,13 @@ describe("ticket lifecycle", () => {
   it("validates categories, custom fields and references against the ticket's desk", async () => {
     const { admin, desk, otherDesk } = await makeWorkspace(app());
     const foreignCategory = await createCategory(admin.ctx, otherDesk.id, { key: "invoicing", name: "Invoicing" });
-    await createCustomField(admin.ctx, desk.id, { key: "order_number", label: "Order number", type: "text", required: true, validation: { pattern: "^LL-\\d{6}$" } });
+    await createCustomField(admin.ctx, desk.id, {
+      key: "order_number",
+      label: "Order number",
+      type: "text",
+      required: true,
+      validation: { pattern: "^LL-\\d{6}$" },
+    });
     await createCustomField(admin.ctx, desk.id, { key: "seats", label: "Seats", type: "integer", validation: { min: 1, max: 10 } });
 
     const badCategory = await expectError(makeTicket(admin.ctx, desk.id, { categoryId: foreignCategory.id }), "ticket.invalid_reference");
@@ -197,7 +207,12 @@ describe("listing", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listTickets(admin.ctx, { sort: "priority", limit: 3, cursor, conditions: { all: [{ field: "desk", op: "is", value: desk.id }] } });
+      const page = await listTickets(admin.ctx, {
+        sort: "priority",
+        limit: 3,
+        cursor,
+        conditions: { all: [{ field: "desk", op: "is", value: desk.id }] },
+      });
       seen.push(...page.items.map((t) => t.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -225,8 +240,14 @@ describe("merge, split and bulk", () => {
   it("merges a duplicate into the original: messages move, the duplicate closes pointing at the target", async () => {
     const { admin, desk } = await makeWorkspace(app());
     const email = `dup-${uid()}@example.com`;
-    const original = await makeTicket(admin.ctx, desk.id, { requester: { identities: [{ kind: "email", value: email }] }, tags: ["refund"] });
-    const duplicate = await makeTicket(admin.ctx, desk.id, { requester: { identities: [{ kind: "email", value: email }] }, tags: ["urgent-fan"] });
+    const original = await makeTicket(admin.ctx, desk.id, {
+      requester: { identities: [{ kind: "email", value: email }] },
+      tags: ["refund"],
+    });
+    const duplicate = await makeTicket(admin.ctx, desk.id, {
+      requester: { identities: [{ kind: "email", value: email }] },
+      tags: ["urgent-fan"],
+    });
     const merged = await mergeTickets(admin.ctx, original.id, [duplicate.id]);
     expect(merged.tags).toEqual(["refund", "urgent-fan"]);
     const source = await getTicket(admin.ctx, duplicate.id);
