@@ -4,7 +4,9 @@ import { defineConfig } from "vitest/config";
 /**
  * The domain and API tests run twice: on PGlite (always — a fresh machine has
  * nothing else) and on PostgreSQL when TEST_DATABASE_URL is set (CI sets it).
- * Pure functions run once, in `unit`.
+ * Pure functions run once, in `unit`. A `*.pglite.test.ts` or
+ * `*.postgres.test.ts` file is about one database only (the embedded one's
+ * folder lock; several processes on one server).
  */
 const databaseTests = ["src/**/*.test.ts", "test/**/*.test.ts"];
 const notDatabaseTests = ["**/*.unit.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"];
@@ -15,7 +17,7 @@ const projects = [
     test: {
       name: "pglite",
       include: databaseTests,
-      exclude: notDatabaseTests,
+      exclude: [...notDatabaseTests, "**/*.postgres.test.ts"],
       globalSetup: ["test/setup/pglite.global.ts"],
       env: { USHER_TEST_DB: "pglite" },
     },
@@ -26,7 +28,7 @@ if (process.env.TEST_DATABASE_URL) {
     test: {
       name: "postgres",
       include: databaseTests,
-      exclude: notDatabaseTests,
+      exclude: [...notDatabaseTests, "**/*.pglite.test.ts"],
       globalSetup: ["test/setup/postgres.global.ts"],
       env: { USHER_TEST_DB: "postgres" },
     },
@@ -46,7 +48,9 @@ if (existsSync(chromium)) {
     },
   });
 } else {
-  console.warn(`Chromium not found at ${chromium}: the end-to-end project is not configured (apt-get install chromium, or set CHROMIUM_PATH).`);
+  console.warn(
+    `Chromium not found at ${chromium}: the end-to-end project is not configured (apt-get install chromium, or set CHROMIUM_PATH).`,
+  );
 }
 
 export default defineConfig({
