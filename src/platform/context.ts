@@ -1,4 +1,6 @@
 import type { Clock } from "./clock";
+import type { SQL } from "drizzle-orm";
+import { WriteBatch } from "./batch";
 import type { Db } from "./db";
 import { fromDatabaseError } from "./errors";
 
@@ -52,6 +54,8 @@ export type InlineHandler = (ctx: Ctx, activity: RecordedActivity) => Promise<vo
 export interface Outbox {
   /** Queue names of reactors subscribed to an activity type. */
   reactorsFor(type: string): readonly string[];
+  /** The jobs as one INSERT, to stage in a write batch. */
+  jobsSql(jobs: JobInsert[]): SQL;
   /** In-transaction handlers subscribed to an activity type. */
   inlineFor(type: string): readonly InlineHandler[];
   enqueue(db: Db, jobs: JobInsert[]): Promise<void>;
@@ -68,6 +72,8 @@ export interface Ctx {
   inTx?: boolean;
   /** How deep inside inline reactors this call is: a change made by one may trigger others, up to a limit. */
   depth?: number;
+  /** Writes staged in this transaction, sent as one statement (see platform/batch.ts). */
+  batch?: WriteBatch;
 }
 
 /**
@@ -79,7 +85,12 @@ export interface Ctx {
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.inTx) return fn(ctx);
   try {
-    return await ctx.db.transaction(async (tx) => fn({ ...ctx, db: tx, inTx: true }));
+    return await ctx.db.transaction(async (tx) => {
+      const batch = new WriteBatch();
+      const result = await fn({ ...ctx, db: tx, inTx: true, batch });
+      await batch.flush(tx);
+      return result;
+    });
   } catch (err) {
     throw fromDatabaseError(err) ?? err;
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -51,6 +52,7 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => preparesHotStatements(client));
   const db = drizzlePg({ client: pool }) as unknown as Db;
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
@@ -93,6 +95,43 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
       await listener?.end().catch(() => undefined);
       await pool.end();
     },
+  };
+}
+
+/**
+ * Parsing and planning cost more CPU on the server than running our small
+ * statements (about 1 ms against 0.1 ms for the authentication query). A
+ * statement text seen a few times is sent as a named prepared statement, so
+ * each connection parses it once and PostgreSQL may keep a generic plan.
+ * The texts are drizzle's, stable per query shape; the count is bounded so
+ * one-off shapes (long IN lists) never pile up.
+ */
+const seenTexts = new Map<string, number | string>();
+const PREPARE_AFTER = 3;
+const MAX_TRACKED = 5_000;
+
+function statementName(text: string): string | undefined {
+  const seen = seenTexts.get(text);
+  if (typeof seen === "string") return seen;
+  if (seen === undefined && seenTexts.size >= MAX_TRACKED) return undefined;
+  const count = (seen ?? 0) + 1;
+  if (count < PREPARE_AFTER) {
+    seenTexts.set(text, count);
+    return undefined;
+  }
+  const name = `u_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+  seenTexts.set(text, name);
+  return name;
+}
+
+function preparesHotStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (config && typeof config === "object" && !(config as pg.QueryConfig).name && Array.isArray(values) && values.length > 0) {
+      const name = statementName((config as pg.QueryConfig).text);
+      if (name) return query({ ...(config as pg.QueryConfig), name }, values, callback);
+    }
+    return query(config, values, callback);
   };
 }
 
@@ -225,15 +264,20 @@ export async function query<T = Record<string, unknown>>(db: Db, statement: SQL)
 export function executorFor(db: Db): SqlExecutor {
   return {
     async executeSql(text, values = []) {
-      const parts = text.split(/\$(\d+)/);
-      const chunks: SQL[] = [];
-      parts.forEach((part, i) => {
-        // sql.param keeps an array as one parameter (a template value would be spread).
-        chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${sql.param(values[Number(part) - 1])}`);
-      });
-      return (await db.execute(sql.join(chunks))) as unknown as SqlResult;
+      return (await db.execute(rawSql(text, values))) as unknown as SqlResult;
     },
   };
+}
+
+/** SQL text with $1… placeholders as a drizzle SQL object, so it can be composed (staged in a batch). */
+export function rawSql(text: string, values: unknown[] = []): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  parts.forEach((part, i) => {
+    // sql.param keeps an array as one parameter (a template value would be spread).
+    chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${sql.param(values[Number(part) - 1])}`);
+  });
+  return sql.join(chunks);
 }
 
 export function quoteIdent(name: string): string {

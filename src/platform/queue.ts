@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { JobInsert } from "./context";
-import { type Database, type Db, executorFor } from "./db";
+import type { SQL } from "drizzle-orm";
+import { type Database, type Db, executorFor, rawSql } from "./db";
 
 export type { PgBoss };
 
@@ -34,16 +35,31 @@ export async function ensureQueues(boss: PgBoss, names: Iterable<string>): Promi
   }
 }
 
+// pg-boss's own job INSERT (the one `boss.insert` runs), so staged jobs get exactly
+// the defaults, policies and singleton handling pg-boss gives them. Pinned with
+// pg-boss ~10.4; the reactor tests fail if a new version changes its shape.
+// @ts-expect-error -- pg-boss ships no types for its internals
+import plans from "pg-boss/src/plans.js";
+
+const INSERT_JOBS: string = (plans as { insertJobs(schema: string): string }).insertJobs("pgboss");
+
+function toBossJobs(jobs: JobInsert[]) {
+  return jobs.map((j) => ({
+    name: j.name,
+    data: j.data,
+    ...(j.singletonKey ? { singletonKey: j.singletonKey } : {}),
+    ...(j.startAfter ? { startAfter: j.startAfter.toISOString() } : {}),
+  }));
+}
+
+/** The jobs as one INSERT statement, to run or to stage in a write batch. */
+export function jobsSql(jobs: JobInsert[]): SQL {
+  // Queue settings (retries, expiry) come from the queue; null defaults defer to them.
+  return rawSql(INSERT_JOBS, [JSON.stringify(toBossJobs(jobs)), null, null, null, null, null]);
+}
+
 /** Inserts jobs with the caller's handle, so they commit or roll back with its transaction. */
 export async function insertJobs(boss: PgBoss, db: Db, jobs: JobInsert[]): Promise<void> {
   if (jobs.length === 0) return;
-  await boss.insert(
-    jobs.map((j) => ({
-      name: j.name,
-      data: j.data,
-      ...(j.singletonKey ? { singletonKey: j.singletonKey } : {}),
-      ...(j.startAfter ? { startAfter: j.startAfter } : {}),
-    })),
-    { db: executorFor(db) },
-  );
+  await boss.insert(toBossJobs(jobs) as never, { db: executorFor(db) });
 }

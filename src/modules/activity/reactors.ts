@@ -1,6 +1,6 @@
 import type { Ctx, InlineHandler, Outbox, RecordedActivity } from "../../platform/context";
 import { inTransaction, systemActor } from "../../platform/context";
-import { type PgBoss, insertJobs } from "../../platform/queue";
+import { type PgBoss, insertJobs, jobsSql } from "../../platform/queue";
 import type { ActivityRow } from "./schema";
 import { claimReceipt, getActivity, reactorQueue } from "./service";
 
@@ -38,6 +38,7 @@ export function createOutbox(boss: PgBoss, reactors: readonly Reactor[]): Outbox
   }
   return {
     reactorsFor: (type) => queued.get(type) ?? [],
+    jobsSql,
     inlineFor: (type) => inline.get(type) ?? [],
     enqueue: (db, jobs) => insertJobs(boss, db, jobs),
   };

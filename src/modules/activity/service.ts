@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { stage } from "../../platform/batch";
 import type { Actor, Ctx, JobInsert } from "../../platform/context";
 import { newId } from "../../platform/ids";
 import { type ActivityRow, type Changes, activities, reactorReceipts } from "./schema";
@@ -50,7 +51,7 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
     data: systemName ? { ...input.data, system: systemName } : (input.data ?? {}),
     createdAt: input.at ?? now,
   }));
-  await ctx.db.insert(activities).values(rows);
+  await stage(ctx, ctx.db.insert(activities).values(rows));
 
   // Imports of past conversations are history: no rules, timers or notifications fire for them.
   if (options.react === false) return rows;
@@ -65,7 +66,9 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
       });
     }
   }
-  await ctx.outbox.enqueue(ctx.db, jobs);
+  if (jobs.length === 0) return rows;
+  if (ctx.batch) ctx.batch.add(ctx.outbox.jobsSql(jobs));
+  else await ctx.outbox.enqueue(ctx.db, jobs);
   return rows;
 }
 
@@ -75,10 +78,12 @@ export const MAX_INLINE_DEPTH = 4;
 async function runInline(ctx: Ctx, rows: ActivityRow[]): Promise<void> {
   const depth = ctx.depth ?? 0;
   if (depth >= MAX_INLINE_DEPTH) return;
+  const handlers = rows.flatMap((row) => ctx.outbox.inlineFor(row.type).map((handle) => ({ row, handle })));
+  if (handlers.length === 0) return;
+  // Inline reactors read what the change wrote: send the staged writes first.
+  await ctx.batch?.flush(ctx.db);
   const inner: Ctx = { ...ctx, depth: depth + 1 };
-  for (const row of rows) {
-    for (const handle of ctx.outbox.inlineFor(row.type)) await handle(inner, row);
-  }
+  for (const { row, handle } of handlers) await handle(inner, row);
 }
 
 export const recordActivity = async (ctx: Ctx, input: ActivityInput) => (await recordActivities(ctx, [input]))[0]!;

@@ -1,4 +1,5 @@
-import { and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
+import { type SQL, and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
+import { stage } from "../../platform/batch";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
@@ -102,6 +103,17 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactWithIdent
   return { ...row, identities };
 }
 
+/** The contact alone, without identities (one row, one round trip). */
+export async function getContactRow(ctx: Ctx, id: string): Promise<ContactRow> {
+  authorize(ctx.actor, "contact.read");
+  const [row] = await ctx.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)));
+  if (!row) throw notFound("contact", id);
+  return row;
+}
+
 export async function getContacts(ctx: Ctx, ids: string[]): Promise<Map<string, ContactWithIdentities>> {
   if (ids.length === 0) return new Map();
   const unique = [...new Set(ids)];
@@ -176,35 +188,75 @@ export async function createContact(ctx: Ctx, input: NewContact): Promise<Contac
   const identities = normaliseAll(input.identities ?? []);
   return inTransaction(ctx, async (tx) => {
     if (input.organisationId) await getOrganisation(tx, input.organisationId);
-    const organisationId = input.organisationId ?? (await organisationForIdentities(tx, identities));
     const now = tx.clock.now();
     const id = newId();
-    await tx.db.insert(contacts).values({
-      id,
-      workspaceId: tx.workspaceId,
-      name: input.name?.trim() || displayNameFor(identities),
-      organisationId: organisationId ?? null,
-      tier: input.tier ?? "standard",
-      locale: input.locale ?? null,
-      timezone: input.timezone ?? null,
-      notes: input.notes ?? null,
-      attributes: input.attributes ?? {},
-      createdAt: now,
-      updatedAt: now,
-    });
-    await insertIdentities(tx, id, identities, input.identities ?? []);
+    // Staged and sent as one statement with the identities and the activity.
+    tx.batch!.add(
+      tx.db
+        .insert(contacts)
+        .values({
+          id,
+          workspaceId: tx.workspaceId,
+          name: input.name?.trim() || displayNameFor(identities),
+          organisationId: input.organisationId ?? organisationByDomain(tx, identities),
+          tier: input.tier ?? "standard",
+          locale: input.locale ?? null,
+          timezone: input.timezone ?? null,
+          notes: input.notes ?? null,
+          attributes: input.attributes ?? {},
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+      `contact:${id}`,
+      contacts,
+    );
+    if (identities.length) {
+      tx.batch!.add(
+        tx.db
+          .insert(contactIdentities)
+          .values(
+            identities.map((i, n) => ({
+              ...i,
+              id: newId(),
+              workspaceId: tx.workspaceId,
+              contactId: id,
+              isPrimary: n === 0,
+              verifiedAt: input.identities?.[n]?.verified ? now : null,
+              createdAt: now,
+            })),
+          )
+          .onConflictDoNothing()
+          .returning(),
+        `identities:${id}`,
+        contactIdentities,
+      );
+    }
     await recordActivity(tx, {
       type: "contact.created",
       subjectType: "contact",
       subjectId: id,
       data: { identities: identities.map((i) => `${i.kind}:${i.value}`) },
     });
-    return getContact(tx, id);
+    await tx.batch!.flush(tx.db);
+    const stored = identities.length ? tx.batch!.returned<IdentityRow>(`identities:${id}`) : [];
+    if (stored.length !== identities.length) throw identityTaken();
+    return { ...tx.batch!.returned<ContactRow>(`contact:${id}`)[0]!, identities: stored };
   });
 }
 
-async function insertIdentities(ctx: Ctx, contactId: string, identities: ReturnType<typeof normaliseAll>, raw: IdentityInput[]) {
-  if (identities.length === 0) return;
+const identityTaken = () =>
+  new DomainError("conflict.duplicate", "An identity already belongs to another contact", {}, [
+    { path: "identities", message: "already belongs to another contact; merge the contacts instead" },
+  ]);
+
+async function insertIdentities(
+  ctx: Ctx,
+  contactId: string,
+  identities: ReturnType<typeof normaliseAll>,
+  raw: IdentityInput[],
+): Promise<IdentityRow[]> {
+  if (identities.length === 0) return [];
   const now = ctx.clock.now();
   const inserted = await ctx.db
     .insert(contactIdentities)
@@ -220,12 +272,9 @@ async function insertIdentities(ctx: Ctx, contactId: string, identities: ReturnT
       })),
     )
     .onConflictDoNothing()
-    .returning({ value: contactIdentities.value });
-  if (inserted.length !== identities.length) {
-    throw new DomainError("conflict.duplicate", "An identity already belongs to another contact", {}, [
-      { path: "identities", message: "already belongs to another contact; merge the contacts instead" },
-    ]);
-  }
+    .returning();
+  if (inserted.length !== identities.length) throw identityTaken();
+  return inserted;
 }
 
 export async function updateContact(ctx: Ctx, id: string, patch: ContactPatch): Promise<ContactWithIdentities> {
@@ -328,13 +377,9 @@ export async function findOrCreateContact(
   const identities = normaliseAll(input.identities);
   if (identities.length === 0) throw invalid([{ path: "identities", message: "at least one identity is needed" }]);
   return inTransaction(ctx, async (tx) => {
-    const found = await tx.db
-      .select({
-        contactId: contactIdentities.contactId,
-        kind: contactIdentities.kind,
-        provider: contactIdentities.provider,
-        value: contactIdentities.value,
-      })
+    // One round trip: every identity of every contact any given identity belongs to, with the contact.
+    const matching = tx.db
+      .select({ contactId: contactIdentities.contactId })
       .from(contactIdentities)
       .where(
         and(
@@ -346,30 +391,38 @@ export async function findOrCreateContact(
           ),
         ),
       );
+    const found = await tx.db
+      .select({ identity: contactIdentities, contact: contacts })
+      .from(contactIdentities)
+      .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+      .where(and(eq(contactIdentities.workspaceId, tx.workspaceId), inArray(contactIdentities.contactId, matching)))
+      .orderBy(asc(contactIdentities.createdAt));
     if (found.length === 0) {
       return { contact: await createContact(tx, { name: input.name, identities: input.identities, locale: input.locale }), created: true };
     }
+    const same = (a: { kind: string; provider: string; value: string }, b: { kind: string; provider: string; value: string }) =>
+      a.kind === b.kind && a.provider === b.provider && a.value === b.value;
     // Prefer the contact found by the first identity given (the channel's own).
-    const first = identities.find((i) => found.some((f) => f.kind === i.kind && f.provider === i.provider && f.value === i.value))!;
-    const contactId = found.find((f) => f.kind === first.kind && f.provider === first.provider && f.value === first.value)!.contactId;
-    const missing = identities.filter((i) => !found.some((f) => f.kind === i.kind && f.provider === i.provider && f.value === i.value));
+    const first = identities.find((i) => found.some((f) => same(f.identity, i)))!;
+    const contact = found.find((f) => same(f.identity, first))!.contact;
+    const own = found.filter((f) => f.contact.id === contact.id).map((f) => f.identity);
+    const missing = identities.filter((i) => !found.some((f) => same(f.identity, i)));
     if (missing.length) {
       const now = tx.clock.now();
-      await tx.db
-        .insert(contactIdentities)
-        .values(missing.map((i) => ({ ...i, id: newId(), workspaceId: tx.workspaceId, contactId, createdAt: now })))
-        .onConflictDoNothing();
+      const added = missing.map((i) => ({ ...i, id: newId(), workspaceId: tx.workspaceId, contactId: contact.id, isPrimary: false, verifiedAt: null, createdAt: now }));
+      await stage(tx, tx.db.insert(contactIdentities).values(added).onConflictDoNothing());
       await recordActivities(
         tx,
         missing.map((i) => ({
           type: "contact.identity_added",
           subjectType: "contact",
-          subjectId: contactId,
+          subjectId: contact.id,
           data: { kind: i.kind, provider: i.provider, value: i.value },
         })),
       );
+      own.push(...added);
     }
-    return { contact: await getContact(tx, contactId), created: false };
+    return { contact: { ...contact, identities: own }, created: false };
   });
 }
 
@@ -416,15 +469,16 @@ export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string
 
 // ------------------------------------------------------------------ organisations
 
-async function organisationForIdentities(ctx: Ctx, identities: { kind: IdentityKind; value: string }[]): Promise<string | undefined> {
+/**
+ * The organisation owning a sender's e-mail domain, as an SQL expression the
+ * contact insert evaluates itself (no extra round trip on the intake path).
+ */
+function organisationByDomain(ctx: Ctx, identities: { kind: IdentityKind; value: string }[]): SQL | null {
   const domains = identities.filter((i) => i.kind === "email").map((i) => i.value.split("@")[1]!);
-  if (domains.length === 0) return undefined;
-  const [row] = await ctx.db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(and(eq(organisations.workspaceId, ctx.workspaceId), sql`${organisations.domains} && ${sql.param(domains)}::text[]`))
-    .limit(1);
-  return row?.id;
+  if (domains.length === 0) return null;
+  return sql`(select ${organisations.id} from ${organisations}
+    where ${organisations.workspaceId} = ${ctx.workspaceId} and ${organisations.domains} && ${sql.param(domains)}::text[]
+    order by ${organisations.name} limit 1)`;
 }
 
 export async function getOrganisation(ctx: Ctx, id: string): Promise<OrganisationRow> {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Clock } from "../../platform/clock";
 import { type Actor, type Ctx, inTransaction } from "../../platform/context";
 import type { Db } from "../../platform/db";
@@ -9,7 +9,7 @@ import { recordActivity } from "../activity/service";
 import { normaliseEmail } from "../desks/addresses";
 import { workspaces } from "../workspaces/schema";
 import { agents, apiTokens, sessions } from "./schema";
-import { type AgentWithAccess, actorOf, loadAgentWithAccess, verifyPassword } from "./service";
+import { type AgentWithAccess, accessColumns, actorOf, loadAgentWithAccess, verifyPassword, withAccessOf } from "./service";
 
 export interface AuthDeps {
   db: Db;
@@ -96,26 +96,21 @@ const SLIDE_EVERY_MS = 5 * 60_000;
 export async function authenticateSession(deps: AuthDeps, sessionId: string): Promise<Authenticated | undefined> {
   const now = deps.clock.now();
   const idHash = sha256(sessionId);
-  const [session] = await deps.db
-    .select()
+  const [row] = await deps.db
+    .select({ session: sessions, agent: agents, ...accessColumns })
     .from(sessions)
+    .innerJoin(agents, and(eq(agents.id, sessions.agentId), eq(agents.workspaceId, sessions.workspaceId)))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
-  if (!session) return undefined;
-  const agent = await loadAgentWithAccess(deps.db, session.workspaceId, session.agentId);
-  if (!agent || agent.status !== "active") return undefined;
-  if (now.getTime() - session.lastSeenAt.getTime() > SLIDE_EVERY_MS) {
+  if (!row || row.agent.status !== "active") return undefined;
+  if (now.getTime() - row.session.lastSeenAt.getTime() > SLIDE_EVERY_MS) {
     // Sliding expiry, written at most every few minutes to keep reads cheap.
     await deps.db
       .update(sessions)
       .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + deps.sessionDays * 86_400_000) })
       .where(eq(sessions.idHash, idHash));
   }
-  return {
-    workspaceId: session.workspaceId,
-    agent,
-    actor: actorOf(agent, "session") as Authenticated["actor"],
-    csrfToken: session.csrfToken,
-  };
+  const agent = withAccessOf(row);
+  return { workspaceId: row.session.workspaceId, agent, actor: actorOf(agent, "session") as Authenticated["actor"], csrfToken: row.session.csrfToken };
 }
 
 // ------------------------------------------------------------------ API tokens
@@ -204,9 +199,11 @@ const TOUCH_EVERY_MS = 60_000;
 export async function authenticateToken(deps: AuthDeps, token: string): Promise<Authenticated | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
   const now = deps.clock.now();
+  // One round trip: every API call pays for it.
   const [row] = await deps.db
-    .select()
+    .select({ token: apiTokens, agent: agents, ...accessColumns })
     .from(apiTokens)
+    .innerJoin(agents, and(eq(agents.id, apiTokens.agentId), eq(agents.workspaceId, apiTokens.workspaceId)))
     .where(
       and(
         eq(apiTokens.tokenHash, sha256(token)),
@@ -214,14 +211,12 @@ export async function authenticateToken(deps: AuthDeps, token: string): Promise<
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
       ),
     );
-  if (!row) return undefined;
-  const agent = await loadAgentWithAccess(deps.db, row.workspaceId, row.agentId);
-  if (!agent || agent.status !== "active") return undefined;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  if (!row || row.agent.status !== "active") return undefined;
+  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
   }
-  return { workspaceId: row.workspaceId, agent, actor: actorOf(agent, "token") as Authenticated["actor"] };
+  const agent = withAccessOf(row);
+  return { workspaceId: row.token.workspaceId, agent, actor: actorOf(agent, "token") as Authenticated["actor"] };
 }
 
 export const isTokenLike = (value: string) => value.startsWith(TOKEN_PREFIX);
-void sql;

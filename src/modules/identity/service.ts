@@ -65,19 +65,24 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
 
 // ------------------------------------------------------------------ agents
 
+/** The desks and teams of an agent, as columns of a select on `agents` (one round trip for authentication). */
+export const accessColumns = {
+  deskIds: sql<string[] | null>`(select array_agg(${agentDesks.deskId})::text[] from ${agentDesks} where ${agentDesks.agentId} = ${agents.id})`,
+  teamIds: sql<string[] | null>`(select array_agg(${teamMembers.teamId})::text[] from ${teamMembers} where ${teamMembers.agentId} = ${agents.id})`,
+};
+
+export const withAccessOf = (row: { agent: AgentRow; deskIds: string[] | null; teamIds: string[] | null }): AgentWithAccess => ({
+  ...row.agent,
+  deskIds: row.deskIds ?? [],
+  teamIds: row.teamIds ?? [],
+});
+
 export async function loadAgentWithAccess(db: Db, workspaceId: string, agentId: string): Promise<AgentWithAccess | undefined> {
-  const [agent] = await db
-    .select()
+  const [row] = await db
+    .select({ agent: agents, ...accessColumns })
     .from(agents)
     .where(and(eq(agents.workspaceId, workspaceId), eq(agents.id, agentId)));
-  if (!agent) return undefined;
-  const [access] = await query<{ desk_ids: string[] | null; team_ids: string[] | null }>(
-    db,
-    sql`select
-      (select array_agg(desk_id) from ${agentDesks} where agent_id = ${agentId}) as desk_ids,
-      (select array_agg(team_id) from ${teamMembers} where agent_id = ${agentId}) as team_ids`,
-  );
-  return { ...agent, deskIds: access?.desk_ids ?? [], teamIds: access?.team_ids ?? [] };
+  return row ? withAccessOf(row) : undefined;
 }
 
 export function actorOf(agent: AgentWithAccess, via: "session" | "token" | "cli"): Actor {

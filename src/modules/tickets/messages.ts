@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { stage } from "../../platform/batch";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
 import { htmlToText, sanitiseHtml } from "../../platform/html";
@@ -93,7 +94,9 @@ export async function insertMessage(
     deliveryStatus: kind === "outbound" ? "pending" : null,
     createdAt: ctx.clock.now(),
   };
-  await ctx.db.insert(messages).values(message);
+  await stage(ctx, ctx.db.insert(messages).values(message));
+  // Attaching updates uploads to point at the message: it must exist first.
+  if (attachmentIds.length) await ctx.batch?.flush(ctx.db);
   const attached = await attachUploads(ctx, message.id, attachmentIds);
   const activity: ActivityInput = {
     type: activityTypeOf[kind],

@@ -13,6 +13,9 @@ export async function prepareTicketNumbers(db: Db, workspaceId: string): Promise
   await db.execute(sql.raw(`CREATE SEQUENCE IF NOT EXISTS ${sequenceName(workspaceId)} AS integer`));
 }
 
+/** The next number as an SQL expression, for the ticket insert itself to evaluate. */
+export const nextTicketNumberSql = (workspaceId: string) => sql<number>`nextval(${sequenceName(workspaceId)})::int`;
+
 export async function nextTicketNumber(db: Db, workspaceId: string): Promise<number> {
   const [row] = await query<{ n: number }>(db, sql`select nextval(${sequenceName(workspaceId)})::int as n`);
   return row!.n;

@@ -5,14 +5,14 @@ import { newId } from "../../platform/ids";
 import { type Page, type SortKey, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
 import { type ActivityInput, diff, recordActivities } from "../activity/service";
 import { redactCardNumbers } from "../compliance/redact";
-import { type IdentityInput, findOrCreateContact, getContact } from "../contacts/service";
+import { type IdentityInput, findOrCreateContact, getContact, getContactRow } from "../contacts/service";
 import { checkCustomFieldValues } from "../desks/fields";
 import { getCategory, getDesk, listCustomFields } from "../desks/service";
 import { assertDeskAccess, authorize, canAccessDesk, deskFilter } from "../identity/policy";
 import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
 import { type NewMessage, insertMessage } from "./messages";
-import { nextTicketNumber } from "./numbers";
+import { nextTicketNumberSql } from "./numbers";
 import { type Channel, type Priority, type TicketRow, type TicketStatus, tickets } from "./schema";
 import { assertTransition } from "./status";
 import { normaliseTags } from "./tags";
@@ -214,7 +214,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     if (desk.archivedAt) throw invalid([{ path: "deskId", message: "this desk is archived" }]);
     const requester =
       "contactId" in input.requester
-        ? await getContact(tx, input.requester.contactId).catch(() => {
+        ? await getContactRow(tx, input.requester.contactId).catch(() => {
             throw invalid([{ path: "requester.contactId", message: "no such contact" }]);
           })
         : (await findOrCreateContact(tx, input.requester)).contact;
@@ -232,7 +232,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     const row: TicketRow = {
       id: newId(),
       workspaceId: tx.workspaceId,
-      number: await nextTicketNumber(tx.db, tx.workspaceId),
+      number: 0, // from the sequence, by the insert below
       deskId: desk.id,
       subject,
       status,
@@ -263,7 +263,8 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       updatedAt: now,
       version: 1,
     };
-    await tx.db.insert(tickets).values(row);
+    // Staged: the ticket, its first message, the activities and their jobs go to the database as one statement.
+    tx.batch!.add(tx.db.insert(tickets).values({ ...row, number: nextTicketNumberSql(tx.workspaceId) }).returning(), `ticket:${row.id}`, tickets);
 
     const activities: ActivityInput[] = [
       {
@@ -272,7 +273,6 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
         subjectId: row.id,
         ticketId: row.id,
         data: {
-          number: row.number,
           deskId: row.deskId,
           channel: row.channel,
           status: row.status,
@@ -286,10 +286,12 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     if (input.message) {
       const { activity } = await insertMessage(tx, row, { ...input.message, channel: input.message.channel ?? input.channel }, requesterId);
       activities.push(activity);
-      if (input.message.kind === "outbound") row.firstResponseAt = null; // proactive outreach is not a response
     }
     await recordActivities(tx, activities);
-    return row;
+    await tx.batch!.flush(tx.db);
+    // Inline reactors (priority, SLA, routing) may have changed it since the insert: then read it again.
+    const changedInline = activities.some((a) => tx.outbox.inlineFor(a.type).length > 0);
+    return changedInline ? getTicket(tx, row.id) : tx.batch!.returned<TicketRow>(`ticket:${row.id}`)[0]!;
   });
 }
 

@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+
+/** Shared pieces of the benchmarks: percentiles, a figure table, and the server under test as a child process. */
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarise(latenciesMs: number[]) {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}, Node ${process.version}`;
+}
+
+export interface Figure {
+  what: string;
+  value: number;
+  unit: string;
+  /** The ceiling or target it is judged against. */
+  target?: string;
+  ok?: boolean;
+}
+
+export function report(title: string, figures: Figure[]): void {
+  console.log(`\n${title}\n${new Date().toISOString()} · ${machine()}`);
+  for (const f of figures) {
+    const verdict = f.ok === undefined ? "" : f.ok ? "  ✓" : "  ✗";
+    console.log(`  ${f.what.padEnd(48)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(10)} ${f.unit.padEnd(10)} ${f.target ? `target ${f.target}` : ""}${verdict}`);
+  }
+}
+
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+  rssMb(): number;
+}
+
+/** Starts `usher <command>` and waits for it to listen. */
+export async function startServer(command: "start" | "serve", env: Record<string, string>, port: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), command], {
+    // No rate limit: the benchmark is the only client.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", USHER_LOG_LEVEL: "warn", USHER_API_RATE_LIMIT: "100000000", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (child.exitCode !== null) throw new Error(`server exited:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    rssMb() {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+      } catch {
+        return NaN;
+      }
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+/**
+ * Fires `clients` concurrent request loops for `seconds`, after a warm-up;
+ * returns per-request latencies and the throughput.
+ */
+export async function load(
+  clients: number,
+  seconds: number,
+  request: (i: number) => Promise<Response>,
+  warmupSeconds = 2,
+): Promise<{ latencies: number[]; perSecond: number; errors: number }> {
+  let counter = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  let measuring = false;
+  let stop = false;
+  const loop = async () => {
+    while (!stop) {
+      const started = performance.now();
+      const res = await request(counter++).catch(() => undefined);
+      const elapsed = performance.now() - started;
+      if (!res || res.status >= 400) {
+        errors++;
+        if (res && errors < 3) console.error(`  request failed: ${res.status} ${await res.text()}`);
+      } else {
+        await res.arrayBuffer();
+      }
+      if (measuring) latencies.push(elapsed);
+    }
+  };
+  const loops = Array.from({ length: clients }, loop);
+  await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const duration = (performance.now() - t0) / 1000;
+  stop = true;
+  await Promise.all(loops);
+  return { latencies, perSecond: latencies.length / duration, errors };
+}

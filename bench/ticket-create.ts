@@ -1,0 +1,71 @@
+/**
+ * Ticket creation through the API (issue #2): tickets/s and latency with 1
+ * and 32 concurrent clients, each ticket from a new fan (contact, identity,
+ * ticket, first message, activities, reactor jobs — the whole write path).
+ *
+ *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32]
+ *
+ * Target on PostgreSQL on a 2-core machine: ≥1,000 tickets/s with p99 < 50 ms
+ * at 32 clients (DESIGN.md ceilings: one-row INSERT route ~2.9k req/s PG, ~1.5k PGlite).
+ */
+import { createServer } from "node:net";
+import { arg, load, report, startServer, summarise } from "./lib";
+import { benchDatabase, benchWorkspace } from "./setup";
+
+const kind = arg("db", "postgres");
+const seconds = Number(arg("seconds", "10"));
+const clientCounts = arg("clients", "1,32").split(",").map(Number);
+
+const port = await new Promise<number>((resolve) => {
+  const s = createServer().listen(0, () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => resolve(p));
+  });
+});
+
+const db = await benchDatabase(kind);
+try {
+  const app = await db.open();
+  const { desk, token } = await benchWorkspace(app);
+  await app.close();
+
+  const server = await startServer("start", db.env, port);
+  try {
+    const body = (i: number) =>
+      JSON.stringify({
+        deskId: desk.id,
+        subject: "Ticket won't scan at the door",
+        channel: "email",
+        requester: { identities: [{ kind: "email", value: `fan-${process.pid}-${i}@example.com` }], name: "Bench Fan" },
+        message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
+        tags: ["door"],
+      });
+    const figures = [];
+    let offset = 0;
+    for (const clients of clientCounts) {
+      const base = offset;
+      const run = await load(clients, seconds, (i) =>
+        fetch(`${server.url}/api/v1/tickets`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: body(base + i),
+        }),
+      );
+      offset += 1_000_000;
+      const s = summarise(run.latencies);
+      const strict = clients >= 32 && kind === "postgres";
+      figures.push(
+        { what: `${clients} client(s): tickets/s`, value: run.perSecond, unit: "tickets/s", target: strict ? "≥ 1000" : undefined, ok: strict ? run.perSecond >= 1000 : undefined },
+        { what: `${clients} client(s): p50 latency`, value: s.p50, unit: "ms" },
+        { what: `${clients} client(s): p99 latency`, value: s.p99, unit: "ms", target: strict ? "< 50" : undefined, ok: strict ? s.p99 < 50 : undefined },
+        { what: `${clients} client(s): errors`, value: run.errors, unit: "" },
+      );
+    }
+    figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
+    report(`Ticket creation through the API on ${kind}`, figures);
+  } finally {
+    await server.stop();
+  }
+} finally {
+  await db.drop();
+}
