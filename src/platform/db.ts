@@ -139,6 +139,15 @@ function preparesHotStatements(client: pg.PoolClient): void {
 
 export const pgliteExtensions = { pg_trgm };
 
+/**
+ * PGlite's buffers live inside its WebAssembly memory, which grows and never
+ * shrinks; data files are read through Node's file system, which the
+ * operating system caches outside the process anyway. Small buffers keep the
+ * all-in-one process small (issue #2: under 400 MB with 100k tickets)
+ * without slowing the queue down measurably.
+ */
+const PGLITE_CONF = ["shared_buffers = 32MB", "maintenance_work_mem = 16MB", "temp_buffers = 4MB", "wal_buffers = 1MB"];
+
 export interface PgliteOptions {
   /** Folder for the data; omitted means in memory. */
   dataDir?: string;
@@ -160,6 +169,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
       ...(dir ? { dataDir: join(dir, "pg") } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: pgliteExtensions,
+      postgresqlconf: PGLITE_CONF,
     });
     await client.waitReady;
   } catch (err) {
