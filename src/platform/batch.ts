@@ -52,17 +52,19 @@ export class WriteBatch {
       parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.query})`),
       sql`, `,
     );
+    // Result columns are named by position, so the statement text depends only on
+    // the shape of the batch and stays one prepared statement.
     const keyed = parts.map((p, i) => ({ key: p.key, table: p.table, name: `w${i}` })).filter((p) => p.key);
     const select = keyed.length
       ? sql.join(
-          keyed.map((k) => sql`(select coalesce(json_agg(${sql.raw(k.name)}), '[]'::json) from ${sql.raw(k.name)}) as ${sql.raw(`"${k.key}"`)}`),
+          keyed.map((k) => sql`(select coalesce(json_agg(${sql.raw(k.name)}), '[]'::json) from ${sql.raw(k.name)}) as ${sql.raw(`r_${k.name}`)}`),
           sql`, `,
         )
       : sql`1`;
     const result = (await db.execute(sql`with ${ctes} select ${select}`)) as unknown as { rows: Record<string, unknown>[] };
     const row = result.rows[0] ?? {};
     for (const k of keyed) {
-      const value = row[k.key!];
+      const value = row[`r_${k.name}`];
       const rows = (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>[];
       this.results.set(k.key!, k.table ? rows.map((r) => fromJsonRow(k.table!, r)) : rows);
     }

@@ -42,7 +42,7 @@ export async function getDesk(ctx: Ctx, id: string): Promise<DeskRow> {
     .from(desks)
     .where(and(eq(desks.workspaceId, ctx.workspaceId), eq(desks.id, id)));
   if (!row) throw notFound("desk", id);
-  assertDeskAccess(ctx.actor, row.id, notFound("desk", id));
+  assertDeskAccess(ctx.actor, row.id, () => notFound("desk", id));
   return row;
 }
 
@@ -161,7 +161,7 @@ export async function getCategory(ctx: Ctx, id: string): Promise<CategoryRow> {
     .from(categories)
     .where(and(eq(categories.workspaceId, ctx.workspaceId), eq(categories.id, id)));
   if (!row) throw notFound("category", id);
-  assertDeskAccess(ctx.actor, row.deskId, notFound("category", id));
+  assertDeskAccess(ctx.actor, row.deskId, () => notFound("category", id));
   return row;
 }
 
@@ -278,7 +278,7 @@ export async function updateCustomField(
       .from(customFields)
       .where(and(eq(customFields.workspaceId, tx.workspaceId), eq(customFields.id, id)));
     if (!before) throw notFound("custom field", id);
-    assertDeskAccess(tx.actor, before.deskId, notFound("custom field", id));
+    assertDeskAccess(tx.actor, before.deskId, () => notFound("custom field", id));
     assertFieldDefinition({ ...before, ...patch });
     const { archived, ...fields } = patch;
     const next = { ...fields, ...(archived === undefined ? {} : { archivedAt: archived ? (before.archivedAt ?? tx.clock.now()) : null }) };

@@ -67,8 +67,9 @@ export function canAccessDesk(actor: Actor, deskId: string): boolean {
  * Resources outside the actor's desks are reported as not found, not
  * forbidden: their existence is itself information.
  */
-export function assertDeskAccess(actor: Actor, deskId: string, notFoundError: DomainError): void {
-  if (!canAccessDesk(actor, deskId)) throw notFoundError;
+export function assertDeskAccess(actor: Actor, deskId: string, notFoundError: () => DomainError): void {
+  // A factory: building an Error captures a stack trace, too costly to do on every successful check.
+  if (!canAccessDesk(actor, deskId)) throw notFoundError();
 }
 
 function describe(action: Action): string {

@@ -244,7 +244,7 @@ export async function listMessages(
     .from(tickets)
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, ticketId)));
   if (!ticket) throw notFound("ticket", ticketId);
-  assertDeskAccess(ctx.actor, ticket.deskId, notFound("ticket", ticketId));
+  assertDeskAccess(ctx.actor, ticket.deskId, () => notFound("ticket", ticketId));
   const limit = pageSize(options.limit, 100);
   const keys = [
     { column: messages.createdAt, direction: "asc" as const },
@@ -364,7 +364,7 @@ export async function getAttachment(ctx: Ctx, id: string): Promise<AttachmentRow
     .leftJoin(tickets, eq(tickets.id, messages.ticketId))
     .where(and(eq(attachments.workspaceId, ctx.workspaceId), eq(attachments.id, id)));
   if (!row) throw notFound("attachment", id);
-  if (row.deskId) assertDeskAccess(ctx.actor, row.deskId, notFound("attachment", id));
+  if (row.deskId) assertDeskAccess(ctx.actor, row.deskId, () => notFound("attachment", id));
   else if (ctx.actor.kind === "agent" && row.attachment.uploadedByAgentId !== ctx.actor.agentId) throw notFound("attachment", id);
   return row.attachment;
 }

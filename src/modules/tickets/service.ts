@@ -77,7 +77,7 @@ export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<
       and(eq(tickets.workspaceId, ctx.workspaceId), byNumber ? eq(tickets.number, Number(idOrNumber)) : eq(tickets.id, String(idOrNumber))),
     );
   if (!row) throw notFound("ticket", String(idOrNumber));
-  assertDeskAccess(ctx.actor, row.deskId, notFound("ticket", String(idOrNumber)));
+  assertDeskAccess(ctx.actor, row.deskId, () => notFound("ticket", String(idOrNumber)));
   return row;
 }
 
@@ -89,7 +89,7 @@ export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketR
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
     .for("update");
   if (!row) throw notFound("ticket", id);
-  assertDeskAccess(ctx.actor, row.deskId, notFound("ticket", id));
+  assertDeskAccess(ctx.actor, row.deskId, () => notFound("ticket", id));
   return row;
 }
 
