@@ -27,7 +27,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function installAuthentication(app: FastifyInstance): void {
   app.decorateRequest("auth", null);
   app.addHook("onRequest", async (request) => {
-    if (!request.url.startsWith("/api/")) return;
+    // Signing in needs no credentials, and must work over a session that is still open.
+    if (!request.url.startsWith("/api/") || request.url.startsWith("/api/v1/auth/sign-in")) return;
     const deps = { db: app.usher.database.db, clock: app.usher.clock, sessionDays: app.usher.config.sessionDays };
     const header = request.headers.authorization;
     if (header) {
