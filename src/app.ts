@@ -44,7 +44,7 @@ export interface OpenOptions {
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const database =
-    options.database ?? (config.databaseUrl ? openPostgres(config.databaseUrl) : await openPglite({ dataDir: config.dataDir }));
+    options.database ?? (config.databaseUrl ? openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize }) : await openPglite({ dataDir: config.dataDir }));
   try {
     if (!options.skipMigrations) {
       const applied = await migrate(database);

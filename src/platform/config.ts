@@ -39,6 +39,8 @@ const configSchema = z
     /** Trust X-Forwarded-* headers (behind a reverse proxy). */
     trustProxy: bool.default(false),
     workerConcurrency: positiveInt.default(4),
+    /** Connections per process to PostgreSQL. */
+    databasePoolSize: positiveInt.max(500).default(20),
     /** Outbound mail server, e.g. smtp://user:pass@mail.example:587; absent: mail stays in an in-memory outbox. */
     smtpUrl: z
       .string()
@@ -66,6 +68,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   sessionDays: "USHER_SESSION_DAYS",
   trustProxy: "USHER_TRUST_PROXY",
   workerConcurrency: "USHER_WORKER_CONCURRENCY",
+  databasePoolSize: "USHER_DATABASE_POOL_SIZE",
   smtpUrl: "USHER_SMTP_URL",
   mailFrom: "USHER_MAIL_FROM",
 };

@@ -47,7 +47,7 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
   pg.types.setTypeParser(20, (v) => Number(v));
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? 20,
     application_name: options.applicationName ?? "usher",
   });
   // An idle client's error (server restart) must not crash the process.
