@@ -1,5 +1,5 @@
 import type { App } from "./app";
-import { type ReactorJob, runReactor } from "./modules/activity/reactors";
+import { type Reactor, type ReactorJob, runReactor, runReactorBatch } from "./modules/activity/reactors";
 import { reactorQueue } from "./modules/activity/service";
 
 /**
@@ -12,17 +12,45 @@ export async function startWorkers(app: App): Promise<() => Promise<void>> {
   const ids: string[] = [];
   for (const reactor of app.reactors.filter((r) => r.mode !== "inline")) {
     const queue = reactorQueue(reactor.name);
-    const id = await app.boss.work<ReactorJob>(queue, { batchSize: 50, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) {
-        await runReactor({ db: app.database.db, clock: app.clock, outbox: app.outbox }, reactor, job.data);
-      }
-    });
+    const id = await app.boss.work<ReactorJob>(queue, { batchSize: 50, pollingIntervalSeconds: 0.5 }, (jobs) =>
+      runBatch(app, reactor, queue, jobs),
+    );
     ids.push(id);
   }
   app.log.info({ reactors: app.reactors.map((r) => r.name) }, "workers started");
   return async () => {
     for (const id of ids) await app.boss.offWork({ id } as never).catch(() => undefined);
   };
+}
+
+/**
+ * A batch runs in one transaction. If it fails, each job runs alone, so one
+ * poisoned activity fails (and is retried with back-off by pg-boss) without
+ * holding back the others.
+ */
+export async function runBatch(app: App, reactor: Reactor, queue: string, jobs: { id: string; data: ReactorJob }[]): Promise<void> {
+  const base = { db: app.database.db, clock: app.clock, outbox: app.outbox };
+  try {
+    await runReactorBatch(
+      base,
+      reactor,
+      jobs.map((j) => j.data),
+    );
+    return;
+  } catch (err) {
+    if (jobs.length === 1) throw err;
+  }
+  const failed: string[] = [];
+  for (const job of jobs) {
+    try {
+      await runReactor(base, reactor, job.data);
+    } catch (err) {
+      app.log.error({ err, reactor: reactor.name, activityId: job.data.activityId }, "reactor failed");
+      failed.push(job.id);
+    }
+  }
+  // Jobs failed here stay failed when pg-boss completes the batch (it completes only active jobs).
+  if (failed.length) await app.boss.fail(queue, failed);
 }
 
 /**
@@ -35,17 +63,26 @@ export async function drainReactors(app: App, maxRounds = 100): Promise<number> 
     let ran = 0;
     for (const reactor of app.reactors.filter((r) => r.mode !== "inline")) {
       const queue = reactorQueue(reactor.name);
-      const jobs = await app.boss.fetch<ReactorJob>(queue, { batchSize: 100 });
-      for (const job of jobs ?? []) {
-        try {
-          await runReactor({ db: app.database.db, clock: app.clock, outbox: app.outbox }, reactor, job.data);
-          await app.boss.complete(queue, job.id);
-        } catch (err) {
-          await app.boss.fail(queue, job.id, { message: (err as Error).message });
-          throw err;
-        }
-        ran++;
+      const jobs = (await app.boss.fetch<ReactorJob>(queue, { batchSize: 100 })) ?? [];
+      if (jobs.length === 0) continue;
+      try {
+        await runReactorBatch(
+          { db: app.database.db, clock: app.clock, outbox: app.outbox },
+          reactor,
+          jobs.map((j) => j.data),
+        );
+        await app.boss.complete(
+          queue,
+          jobs.map((j) => j.id),
+        );
+      } catch (err) {
+        await app.boss.fail(
+          queue,
+          jobs.map((j) => j.id),
+        );
+        throw err;
       }
+      ran += jobs.length;
     }
     total += ran;
     if (ran === 0) return total;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt } from "drizzle-orm";
 import { stage } from "../../platform/batch";
 import type { Actor, Ctx, JobInsert } from "../../platform/context";
 import { newId } from "../../platform/ids";
@@ -142,6 +142,28 @@ export async function getActivity(ctx: Pick<Ctx, "db">, workspaceId: string, id:
     .from(activities)
     .where(and(eq(activities.workspaceId, workspaceId), eq(activities.id, id)));
   return row;
+}
+
+/** Activities by id, in id (time) order. */
+export async function getActivities(ctx: Ctx, ids: string[]): Promise<ActivityRow[]> {
+  if (ids.length === 0) return [];
+  return ctx.db
+    .select()
+    .from(activities)
+    .where(and(eq(activities.workspaceId, ctx.workspaceId), inArray(activities.id, ids)))
+    .orderBy(asc(activities.id));
+}
+
+/** Claims many (reactor, activity) pairs at once; returns the ids not handled before. */
+export async function claimReceipts(ctx: Ctx, reactor: string, activityIds: string[]): Promise<string[]> {
+  if (activityIds.length === 0) return [];
+  const now = ctx.clock.now();
+  const inserted = await ctx.db
+    .insert(reactorReceipts)
+    .values(activityIds.map((activityId) => ({ workspaceId: ctx.workspaceId, reactor, activityId, processedAt: now })))
+    .onConflictDoNothing()
+    .returning({ activityId: reactorReceipts.activityId });
+  return inserted.map((r) => r.activityId);
 }
 
 /**
