@@ -3,18 +3,24 @@
  * and 32 concurrent clients, each ticket from a new fan (contact, identity,
  * ticket, first message, activities, reactor jobs — the whole write path).
  *
- *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32]
+ *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32] [--requester new|known]
+ *
+ * --requester new (default): every ticket from a fan never seen before, the
+ * intake's worst case; known: tickets of 500 existing contacts (portal, API
+ * integrations, a fan writing again).
  *
  * Target on PostgreSQL on a 2-core machine: ≥1,000 tickets/s with p99 < 50 ms
  * at 32 clients (DESIGN.md ceilings: one-row INSERT route ~2.9k req/s PG, ~1.5k PGlite).
  */
 import { createServer } from "node:net";
 import { arg, load, report, startServer, summarise } from "./lib";
+import { importContacts } from "../src/modules/contacts/import";
 import { benchDatabase, benchWorkspace } from "./setup";
 
 const kind = arg("db", "postgres");
 const seconds = Number(arg("seconds", "10"));
 const clientCounts = arg("clients", "1,32").split(",").map(Number);
+const requesterKind = arg("requester", "new");
 
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, () => {
@@ -26,7 +32,14 @@ const port = await new Promise<number>((resolve) => {
 const db = await benchDatabase(kind);
 try {
   const app = await db.open();
-  const { desk, token } = await benchWorkspace(app);
+  const { desk, token, system } = await benchWorkspace(app);
+  const known =
+    requesterKind === "known"
+      ? await importContacts(
+          system,
+          Array.from({ length: 500 }, (_, i) => ({ name: `Fan ${i}`, identities: [{ kind: "email" as const, value: `known-${i}@example.com` }] })),
+        )
+      : [];
   await app.close();
 
   const server = await startServer("start", db.env, port);
@@ -36,7 +49,9 @@ try {
         deskId: desk.id,
         subject: "Ticket won't scan at the door",
         channel: "email",
-        requester: { identities: [{ kind: "email", value: `fan-${process.pid}-${i}@example.com` }], name: "Bench Fan" },
+        requester: known.length
+          ? { contactId: known[i % known.length] }
+          : { identities: [{ kind: "email", value: `fan-${process.pid}-${i}@example.com` }], name: "Bench Fan" },
         message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
         tags: ["door"],
       });
@@ -62,7 +77,7 @@ try {
       );
     }
     figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
-    report(`Ticket creation through the API on ${kind}`, figures);
+    report(`Ticket creation through the API on ${kind} (${requesterKind === "known" ? "known contacts" : "a new fan each time"})`, figures);
   } finally {
     await server.stop();
   }
