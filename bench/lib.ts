@@ -107,7 +107,10 @@ export async function load(
   const loop = async () => {
     while (!stop) {
       const started = performance.now();
-      const res = await request(counter++).catch(() => undefined);
+      const res = await request(counter++).catch((err: unknown) => {
+        if (errors < 3) console.error(`  request threw: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? "")}`);
+        return undefined;
+      });
       const elapsed = performance.now() - started;
       if (!res || res.status >= 400) {
         errors++;
