@@ -53,8 +53,8 @@ export interface ServerProcess {
 }
 
 /** Starts `usher <command>` and waits for it to listen. */
-export async function startServer(command: "start" | "serve", env: Record<string, string>, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), command], {
+export async function startServer(command: "start" | "serve" | "worker", env: Record<string, string>, port: number, args: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), command, ...args], {
     // No rate limit: the benchmark is the only client.
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", USHER_LOG_LEVEL: "warn", USHER_API_RATE_LIMIT: "100000000", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -62,7 +62,7 @@ export async function startServer(command: "start" | "serve", env: Record<string
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 600 && command !== "worker"; i++) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {

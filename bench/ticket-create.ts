@@ -5,6 +5,9 @@
  *
  *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32] [--requester new|known]
  *
+ * --processes N (PostgreSQL): N `usher serve` HTTP processes plus one
+ * `usher worker`, instead of the all-in-one `usher start`.
+ *
  * --requester new (default): every ticket from a fan never seen before, the
  * intake's worst case; known: tickets of 500 existing contacts (portal, API
  * integrations, a fan writing again).
@@ -21,6 +24,7 @@ const kind = arg("db", "postgres");
 const seconds = Number(arg("seconds", "10"));
 const clientCounts = arg("clients", "1,32").split(",").map(Number);
 const requesterKind = arg("requester", "new");
+const processes = Number(arg("processes", "1"));
 
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, () => {
@@ -42,7 +46,9 @@ try {
       : [];
   await app.close();
 
-  const server = await startServer("start", db.env, port);
+  const scaled = kind === "postgres" && processes > 1;
+  const server = scaled ? await startServer("serve", db.env, port, ["--processes", String(processes)]) : await startServer("start", db.env, port);
+  const worker = scaled ? await startServer("worker", db.env, port) : undefined;
   try {
     const body = (i: number) =>
       JSON.stringify({
@@ -76,10 +82,12 @@ try {
         { what: `${clients} client(s): errors`, value: run.errors, unit: "" },
       );
     }
-    figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
-    report(`Ticket creation through the API on ${kind} (${requesterKind === "known" ? "known contacts" : "a new fan each time"})`, figures);
+    if (!scaled) figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
+    const setup = scaled ? `${processes} HTTP processes + a worker` : "usher start";
+    report(`Ticket creation through the API on ${kind}, ${setup} (${requesterKind === "known" ? "known contacts" : "a new fan each time"})`, figures);
   } finally {
     await server.stop();
+    await worker?.stop();
   }
 } finally {
   await db.drop();

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { randomBytes } from "node:crypto";
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
@@ -46,8 +47,10 @@ program
 program
   .command("serve")
   .description("run the API only (scale out: several `serve` and `worker` processes on one PostgreSQL)")
-  .action(async () => {
+  .option("--processes <n>", "HTTP processes sharing the port (Node runs JavaScript on one core per process)", positive, 1)
+  .action(async (options: { processes: number }) => {
     const config = requirePostgres(loadConfig(), "serve");
+    if (options.processes > 1 && cluster.isPrimary) return superviseProcesses(options.processes);
     const app = await openApp(config);
     const server = await buildServer(app);
     await server.listen({ host: config.host, port: config.port });
@@ -130,6 +133,29 @@ program
       await app.close();
     }
   });
+
+/**
+ * Forks `count` copies of this command that share the listening port (the
+ * primary hands out connections round-robin) and replaces any that dies.
+ */
+function superviseProcesses(count: number) {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on("exit", (worker, code) => {
+    if (stopping) return;
+    console.error(`HTTP process ${worker.process.pid} exited (${code}); starting another`);
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  cluster.on("exit", () => {
+    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+  });
+}
 
 async function runDemoSeed(app: App, tickets: number, seed?: number) {
   const interactive = process.stdout.isTTY;
