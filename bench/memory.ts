@@ -3,7 +3,7 @@
  * database with the demo help desk at N tickets (default 100,000), after a
  * round of agent work — lists, ticket pages, replies and new tickets.
  *
- *   npm run bench:memory -- [--tickets 100000]
+ *   npm run bench:memory -- [--tickets 100000] [--rounds 200]
  *
  * Target: under 400 MB resident.
  */
@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { arg, report, startServer } from "./lib";
 
 const tickets = Number(arg("tickets", "100000"));
+const rounds = Number(arg("rounds", "200"));
 const dir = mkdtempSync(join(tmpdir(), "usher-memory-"));
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, () => {
@@ -43,7 +44,7 @@ try {
     const headers = { cookie, "content-type": "application/json", "x-csrf-token": csrfToken };
     let cursor: string | null = null;
     const desks = ((await (await fetch(`${server.url}/api/v1/desks`, { headers })).json()) as { items: { id: string }[] }).items;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < rounds; i++) {
       // Ten pages deep in one sort, then start again in the other.
       const sort = Math.floor(i / 10) % 2 ? "priority" : "-updated";
       const url = `${server.url}/api/v1/tickets?sort=${sort}&status=new,open,pending&limit=50${cursor ? `&cursor=${cursor}` : ""}`;
@@ -77,7 +78,7 @@ try {
     const heapMb = Number(metrics.match(/^usher_nodejs_heap_size_used_bytes (\S+)/m)?.[1] ?? NaN) / 1048576;
     report(`All-in-one process (usher start, embedded database) with ${tickets.toLocaleString("en")} demo tickets`, [
       { what: "RSS after start", value: afterStart, unit: "MB" },
-      { what: "RSS after 200 rounds of agent work", value: afterWork, unit: "MB", target: "< 400", ok: afterWork < 400 },
+      { what: `RSS after ${rounds} rounds of agent work`, value: afterWork, unit: "MB", target: "< 400", ok: afterWork < 400 },
       { what: "  of which JavaScript heap in use", value: heapMb, unit: "MB" },
     ]);
   } finally {
