@@ -27,7 +27,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { locale?: string; timezoneId?: string } = {}): Promise<Browser> {
+/**
+ * `bypassCSP` lets axe-core's injected script run on pages whose
+ * Content-Security-Policy forbids inline script (the help center's does).
+ */
+export async function launchBrowser(options: { locale?: string; timezoneId?: string; bypassCSP?: boolean } = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), "usher-chromium-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -36,6 +40,7 @@ export async function launchBrowser(options: { locale?: string; timezoneId?: str
     locale: options.locale ?? "en-GB",
     timezoneId: options.timezoneId ?? "Europe/London",
     viewport: { width: 1280, height: 800 },
+    bypassCSP: options.bypassCSP ?? false,
   });
   return {
     context,

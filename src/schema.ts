@@ -5,3 +5,5 @@ export * from "./modules/identity/schema";
 export * from "./modules/contacts/schema";
 export * from "./modules/tickets/schema";
 export * from "./modules/activity/schema";
+export * from "./modules/kb/schema";
+export * from "./modules/portal/schema";

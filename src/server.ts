@@ -9,6 +9,9 @@ import { contactRoutes } from "./modules/contacts/routes";
 import { deskRoutes } from "./modules/desks/routes";
 import { installAuthentication, rateLimitKey } from "./modules/identity/http";
 import { identityRoutes } from "./modules/identity/routes";
+import { kbRoutes } from "./modules/kb/routes";
+import { portalApiRoutes } from "./modules/portal/routes";
+import { publicWebRoutes } from "./modules/portal/web";
 import { ticketRoutes } from "./modules/tickets/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
@@ -68,6 +71,9 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(deskRoutes);
   await server.register(contactRoutes);
   await server.register(ticketRoutes);
+  await server.register(kbRoutes);
+  await server.register(portalApiRoutes);
+  await server.register(publicWebRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

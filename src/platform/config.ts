@@ -48,6 +48,8 @@ const configSchema = z
       .optional(),
     /** Default From address of outbound mail. */
     mailFrom: z.string().min(3).default("Usher <usher@localhost>"),
+    /** Workspace (slug) whose help center answers on host names no help center claims; absent: the only workspace, if there is one. */
+    helpCenterWorkspace: z.string().min(1).max(48).optional(),
   })
   .strict();
 
@@ -71,6 +73,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   databasePoolSize: "USHER_DATABASE_POOL_SIZE",
   smtpUrl: "USHER_SMTP_URL",
   mailFrom: "USHER_MAIL_FROM",
+  helpCenterWorkspace: "USHER_HELP_CENTER_WORKSPACE",
 };
 
 export class ConfigError extends Error {

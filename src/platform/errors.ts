@@ -33,6 +33,7 @@ const STATUS_BY_CODE = {
   "agent.last_admin": 409,
   "desk.in_use": 409,
   "category.cycle": 422,
+  "creative.invalid_transition": 409,
   "database.locked": 503,
   internal: 500,
 } as const;

@@ -5,6 +5,7 @@ import { type ImportedContact, importContacts } from "../contacts/import";
 import { createOrganisation } from "../contacts/service";
 import { addDeskAddress, createCategory, createCustomField, createDesk } from "../desks/service";
 import { createAgent, createTeam } from "../identity/service";
+import { seedKnowledgeBase } from "../kb/demo";
 import { type ImportedMessage, type ImportedTicket, importTickets } from "../tickets/import";
 import type { Priority, TicketStatus } from "../tickets/schema";
 import { rebuildTagCatalogue } from "../tickets/tags";
@@ -248,6 +249,7 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
   });
   await createCustomField(ctx, desks.advertisers.id, { key: "campaign_id", label: "Campaign", type: "text", required: true, public: true });
   await createCustomField(ctx, desks.advertisers.id, { key: "budget", label: "Budget (EUR)", type: "number", validation: { min: 0 } });
+  await seedKnowledgeBase(ctx, { "box-office": desks["box-office"].id, streaming: desks.streaming.id, advertisers: desks.advertisers.id }, now);
 
   // Teams and agents.
   const teams = new Map<string, string>();

@@ -25,11 +25,15 @@ export type Action =
   | "contact.merge"
   | "directory.read"
   | "tags.manage"
+  | "kb.read"
+  | "kb.write"
+  | "kb.manage"
   | "workspace.admin";
 
-const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read"];
-const AGENT: Action[] = [...LIGHT, "ticket.create", "ticket.update", "ticket.reply", "ticket.merge", "contact.write"];
-const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage"];
+const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read"];
+const AGENT: Action[] = [...LIGHT, "ticket.create", "ticket.update", "ticket.reply", "ticket.merge", "contact.write", "kb.write"];
+// Knowledge-base structure and branding shape every article of a desk: supervisors and admins.
+const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage"];
 const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin"];
 
 const ALLOWED: Record<Role | "system", ReadonlySet<Action>> = {

@@ -368,3 +368,16 @@ export async function getAttachment(ctx: Ctx, id: string): Promise<AttachmentRow
   else if (ctx.actor.kind === "agent" && row.attachment.uploadedByAgentId !== ctx.actor.agentId) throw notFound("attachment", id);
   return row.attachment;
 }
+
+/** One message, for a reader who may read its ticket. */
+export async function getMessage(ctx: Ctx, id: string): Promise<MessageRow & { deskId: string }> {
+  authorize(ctx.actor, "ticket.read");
+  const [row] = await ctx.db
+    .select({ message: messages, deskId: tickets.deskId })
+    .from(messages)
+    .innerJoin(tickets, eq(tickets.id, messages.ticketId))
+    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.id, id)));
+  if (!row) throw notFound("message", id);
+  assertDeskAccess(ctx.actor, row.deskId, () => notFound("message", id));
+  return { ...row.message, deskId: row.deskId };
+}
