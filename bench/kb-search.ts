@@ -177,6 +177,7 @@ try {
     // PGlite runs in this process: its CPU time per search is the work itself, whatever else the machine is doing.
     const cpu: number[] = [];
     let hits = 0;
+    const timed: { ms: number; q: (typeof queries)[number]; corrected: boolean }[] = [];
     for (const q of queries) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
@@ -187,6 +188,7 @@ try {
       byLocale.get(q.locale)!.push(ms);
       byShape.get(q.shape)!.push(ms);
       if (result.hits.length) hits++;
+      timed.push({ ms, q, corrected: result.corrected });
     }
     const all = summarise([...byLocale.get("en")!, ...byLocale.get("uk")!]);
     const en = summarise(byLocale.get("en")!);
@@ -208,6 +210,10 @@ try {
           : []),
       ],
     );
+    // --slowest N names the slowest searches, to know what to look at.
+    const slowest = Number(arg("slowest", "0"));
+    for (const t of timed.sort((a, b) => b.ms - a.ms).slice(0, slowest))
+      console.log(`  ${t.ms.toFixed(1).padStart(7)} ms  ${t.q.locale} ${t.q.shape.padEnd(16)} ${t.corrected ? "corrected " : ""}${JSON.stringify(t.q.q)}`);
   }
   await app.close();
 } finally {
