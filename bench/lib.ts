@@ -54,7 +54,9 @@ export interface ServerProcess {
 
 /** Starts `usher <command>` and waits for it to listen. */
 export async function startServer(command: "start" | "serve" | "worker", env: Record<string, string>, port: number, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), command, ...args], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, "../bin/usher.js"), command, ...args], {
     // No rate limit: the benchmark is the only client.
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", USHER_LOG_LEVEL: "warn", USHER_API_RATE_LIMIT: "100000000", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],
