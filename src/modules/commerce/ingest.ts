@@ -1,13 +1,36 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { type Ctx, inTransaction } from "../../platform/context";
+import { type Ctx, inTransaction, systemActor, withActor } from "../../platform/context";
 import { DomainError, type FieldProblem, invalid } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { recordActivities } from "../activity/service";
 import { redactCardNumbers } from "../compliance/redact";
-import { type IdentityInput, findContactIdsByIdentities, normaliseIdentity } from "../contacts/service";
+import { type IdentityInput, findContactIdsByIdentities, listOrganisations, normaliseIdentity } from "../contacts/service";
 import { authorize } from "../identity/policy";
-import type { IncomingAttendee, IncomingEvent, IncomingOrder, IncomingPayment, IncomingScan, IncomingVenue } from "./connectors/contract";
-import { admissions, events, orders, payments, scans, venues } from "./schema";
+import type {
+  IncomingAdvertiser,
+  IncomingAttendee,
+  IncomingEvent,
+  IncomingOrder,
+  IncomingPayment,
+  IncomingScan,
+  IncomingSubscription,
+  IncomingVenue,
+} from "./connectors/contract";
+import {
+  type AdvertiserAccountRow,
+  type CampaignRow,
+  type SubscriptionRow,
+  admissions,
+  advertiserAccounts,
+  billingEntries,
+  campaigns,
+  events,
+  orders,
+  payments,
+  scans,
+  subscriptions,
+  venues,
+} from "./schema";
 
 /**
  * Getting commerce data in: one idempotent upsert by (source, external id)
@@ -366,4 +389,147 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+// ------------------------------------------------------------------ subscriptions and advertisers
+
+export async function ingestSubscriptions(ctx: Ctx, source: string, items: IncomingSubscription[]): Promise<SubscriptionRow[]> {
+  authorize(ctx.actor, "commerce.manage");
+  return inTransaction(ctx, async (tx) => {
+    const now = tx.clock.now();
+    const input = dedupe(items, (s) => s.externalId);
+    const contactsByEmail = await findContactIdsByIdentities(tx, input.flatMap((s) => (s.email ? [{ kind: "email" as const, value: s.email }] : [])));
+    const out: SubscriptionRow[] = [];
+    for (const chunk of chunks(input)) {
+      const rows = await tx.db
+        .insert(subscriptions)
+        .values(
+          chunk.map((s) => {
+            const email = s.email ? (normaliseIdentity({ kind: "email", value: s.email })?.value ?? null) : null;
+            return {
+              id: newId(),
+              workspaceId: tx.workspaceId,
+              source,
+              externalId: s.externalId,
+              contactId: email ? (contactsByEmail.get(`email:${email}`) ?? null) : null,
+              email,
+              plan: s.plan,
+              status: s.status ?? ("active" as const),
+              price: s.price,
+              currency: s.currency.toUpperCase(),
+              interval: s.interval ?? "month",
+              startedAt: s.startedAt,
+              renewsAt: s.renewsAt ?? null,
+              cancelledAt: s.cancelledAt ?? null,
+              gateway: s.gateway ?? "sandbox",
+              createdAt: now,
+              updatedAt: now,
+            };
+          }),
+        )
+        .onConflictDoUpdate({
+          target: [subscriptions.workspaceId, subscriptions.source, subscriptions.externalId],
+          set: {
+            contactId: sql`coalesce(${subscriptions.contactId}, excluded.contact_id)`,
+            plan: sql`excluded.plan`,
+            status: sql`excluded.status`,
+            price: sql`excluded.price`,
+            renewsAt: sql`excluded.renews_at`,
+            cancelledAt: sql`excluded.cancelled_at`,
+            updatedAt: now,
+          },
+        })
+        .returning();
+      out.push(...rows);
+    }
+    const idOf = new Map(out.map((s) => [s.externalId!, s]));
+    const billing = input.flatMap((s) =>
+      (s.billing ?? []).map((b) => ({
+        id: newId(),
+        workspaceId: tx.workspaceId,
+        subscriptionId: idOf.get(s.externalId)!.id,
+        kind: b.kind,
+        amount: b.amount,
+        currency: idOf.get(s.externalId)!.currency,
+        status: b.status,
+        description: b.description,
+        gatewayId: b.gatewayId ?? null,
+        externalId: b.externalId ?? null,
+        occurredAt: b.occurredAt,
+      })),
+    );
+    // Billing history is append-only: an entry with an external id already stored is skipped.
+    const known = new Set(
+      billing.length
+        ? (
+            await tx.db
+              .select({ externalId: billingEntries.externalId })
+              .from(billingEntries)
+              .where(and(eq(billingEntries.workspaceId, tx.workspaceId), inArray(billingEntries.subscriptionId, out.map((s) => s.id))))
+          ).map((r) => r.externalId)
+        : [],
+    );
+    const fresh = billing.filter((b) => !b.externalId || !known.has(b.externalId));
+    for (const chunk of chunks(fresh)) await tx.db.insert(billingEntries).values(chunk);
+    return out;
+  });
+}
+
+export async function ingestAdvertisers(ctx: Ctx, items: IncomingAdvertiser[]): Promise<AdvertiserAccountRow[]> {
+  authorize(ctx.actor, "commerce.manage");
+  return inTransaction(ctx, async (tx) => {
+    const now = tx.clock.now();
+    const orgs = await listOrganisations(withActor(tx, systemActor("commerce")), { limit: 100 });
+    const out: AdvertiserAccountRow[] = [];
+    for (const a of dedupe(items, (x) => x.externalId)) {
+      const org = a.domain ? orgs.items.find((o) => o.domains.includes(a.domain!.toLowerCase())) : undefined;
+      const [account] = await tx.db
+        .insert(advertiserAccounts)
+        .values({ id: newId(), workspaceId: tx.workspaceId, organisationId: org?.id ?? null, externalId: a.externalId, name: a.name, currency: a.currency.toUpperCase(), createdAt: now })
+        .onConflictDoUpdate({ target: [advertiserAccounts.workspaceId, advertiserAccounts.externalId], set: { name: a.name, organisationId: sql`coalesce(excluded.organisation_id, ${advertiserAccounts.organisationId})` } })
+        .returning();
+      if (a.campaigns?.length) {
+        await tx.db
+          .insert(campaigns)
+          .values(
+            a.campaigns.map((c) => ({
+              id: newId(),
+              workspaceId: tx.workspaceId,
+              advertiserAccountId: account!.id,
+              externalId: c.externalId,
+              name: c.name,
+              state: c.state ?? "draft",
+              budget: c.budget ?? 0,
+              spent: c.spent ?? 0,
+              currency: account!.currency,
+              startsOn: c.startsOn ?? null,
+              endsOn: c.endsOn ?? null,
+              createdAt: now,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [campaigns.workspaceId, campaigns.externalId],
+            set: { name: sql`excluded.name`, state: sql`excluded.state`, budget: sql`excluded.budget`, spent: sql`excluded.spent`, endsOn: sql`excluded.ends_on` },
+          });
+      }
+      out.push(account!);
+    }
+    return out;
+  });
+}
+
+export async function listAdvertiserAccounts(ctx: Ctx, organisationId?: string): Promise<(AdvertiserAccountRow & { campaigns: CampaignRow[] })[]> {
+  authorize(ctx.actor, "commerce.read");
+  const accounts = await ctx.db
+    .select()
+    .from(advertiserAccounts)
+    .where(and(eq(advertiserAccounts.workspaceId, ctx.workspaceId), organisationId ? eq(advertiserAccounts.organisationId, organisationId) : undefined))
+    .limit(200);
+  const list = accounts.length
+    ? await ctx.db
+        .select()
+        .from(campaigns)
+        .where(and(eq(campaigns.workspaceId, ctx.workspaceId), inArray(campaigns.advertiserAccountId, accounts.map((a) => a.id))))
+    : [];
+  return accounts.map((a) => ({ ...a, campaigns: list.filter((c) => c.advertiserAccountId === a.id) }));
 }

@@ -162,3 +162,21 @@ export async function createEvent(ctx: Ctx, input: NewEvent): Promise<EventRow> 
     return row!;
   });
 }
+
+export async function findOrderId(ctx: Ctx, source: string, externalId: string): Promise<string> {
+  const [row] = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.workspaceId, ctx.workspaceId), eq(orders.source, source), eq(orders.externalId, externalId)));
+  if (!row) throw notFound("order", externalId);
+  return row.id;
+}
+
+export async function findEventId(ctx: Ctx, source: string, externalId: string): Promise<string> {
+  const [row] = await ctx.db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.workspaceId, ctx.workspaceId), eq(events.source, source), eq(events.externalId, externalId)));
+  if (!row) throw notFound("event", externalId);
+  return row.id;
+}

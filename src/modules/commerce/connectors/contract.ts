@@ -103,3 +103,47 @@ export interface Connector {
   listAttendees(eventExternalId: string, since: string | null, continuation?: string | null): Promise<ConnectorPage<IncomingAttendee>>;
   checkAvailability(eventExternalId: string, request: { quantity: number; section?: string | null }): Promise<Availability>;
 }
+
+export interface IncomingBillingEntry {
+  externalId?: string | null;
+  kind: "charge" | "refund" | "credit";
+  amount: number;
+  status: string;
+  description: string;
+  gatewayId?: string | null;
+  occurredAt: Date;
+}
+
+export interface IncomingSubscription {
+  externalId: string;
+  email?: string | null;
+  plan: string;
+  status?: "trialing" | "active" | "past_due" | "paused" | "cancelled";
+  price: number;
+  currency: string;
+  interval?: "month" | "year";
+  startedAt: Date;
+  renewsAt?: Date | null;
+  cancelledAt?: Date | null;
+  gateway?: string;
+  billing?: IncomingBillingEntry[];
+}
+
+export interface IncomingCampaign {
+  externalId: string;
+  name: string;
+  state?: string;
+  budget?: number;
+  spent?: number;
+  startsOn?: string | null;
+  endsOn?: string | null;
+}
+
+export interface IncomingAdvertiser {
+  externalId: string;
+  name: string;
+  currency: string;
+  /** The organisation (contacts module) the account belongs to, found by e-mail domain. */
+  domain?: string | null;
+  campaigns?: IncomingCampaign[];
+}
