@@ -4,7 +4,17 @@ import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { diff, recordActivity } from "../activity/service";
 import { authorize } from "../identity/policy";
-import { DEFAULT_POLICY, type PolicyOverride, type RefundPolicy, effectivePolicy, policyOverrideSchema, refundPolicySchema } from "./policy-engine";
+import {
+  DEFAULT_POLICY,
+  type Decision,
+  type PolicyOverride,
+  type RefundPolicy,
+  decideExchange,
+  decideRefund,
+  effectivePolicy,
+  policyOverrideSchema,
+  refundPolicySchema,
+} from "./policy-engine";
 import {
   type AdmissionRow,
   type EventRow,
@@ -179,4 +189,27 @@ export async function findEventId(ctx: Ctx, source: string, externalId: string):
     .where(and(eq(events.workspaceId, ctx.workspaceId), eq(events.source, source), eq(events.externalId, externalId)));
   if (!row) throw notFound("event", externalId);
   return row.id;
+}
+
+/** What the policy allows for an order now: refund and exchange decisions, in the given language. */
+export async function decisionsFor(ctx: Ctx, orderId: string, locale: string | null): Promise<{ refund: Decision; exchange: Decision }> {
+  authorize(ctx.actor, "commerce.read");
+  const bundle = await loadOrderBundle(ctx, orderId);
+  const policy = await policyForEvent(ctx, bundle.event);
+  const live = bundle.admissions.filter((a) => a.state === "valid");
+  const input = {
+    policy,
+    event: bundle.event,
+    purchasedAt: bundle.order.purchasedAt,
+    currency: bundle.order.currency,
+    admissions: live.length ? live : bundle.admissions,
+    now: ctx.clock.now(),
+    locale,
+  };
+  return { refund: decideRefund(input), exchange: decideExchange(input) };
+}
+
+export async function readWorkspacePolicy(ctx: Ctx): Promise<RefundPolicy> {
+  authorize(ctx.actor, "commerce.read");
+  return getWorkspacePolicy(ctx);
 }
