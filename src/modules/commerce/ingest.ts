@@ -59,7 +59,7 @@ export interface IngestResult {
 
 const CHUNK = 500;
 
-export async function ingest(ctx: Ctx, batch: IngestBatch): Promise<IngestResult> {
+export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknownEvents?: boolean } = {}): Promise<IngestResult> {
   authorize(ctx.actor, "commerce.manage");
   refuseCardNumbers(batch);
   const result: IngestResult = { venues: 0, events: 0, orders: 0, admissions: 0, payments: 0, scans: 0, matchedContacts: 0 };
@@ -107,9 +107,11 @@ export async function ingest(ctx: Ctx, batch: IngestBatch): Promise<IngestResult
       }
     }
 
-    const orderInputs = dedupe(batch.orders ?? [], (o) => o.externalId);
+    let orderInputs = dedupe(batch.orders ?? [], (o) => o.externalId);
     if (orderInputs.length) {
       const eventIds = await idsByExternal(tx, source, orderInputs.map((o) => o.eventExternalId));
+      // A connector's sync may see orders of events outside its window: those wait for their event.
+      if (options.skipUnknownEvents) orderInputs = orderInputs.filter((o) => eventIds.has(o.eventExternalId));
       const problems: FieldProblem[] = [];
       orderInputs.forEach((o, i) => {
         if (!eventIds.has(o.eventExternalId)) problems.push({ path: `orders.${i}.eventExternalId`, message: `no event ${o.eventExternalId} from ${source}` });
