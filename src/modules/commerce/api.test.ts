@@ -197,4 +197,11 @@ describe("commerce over the API", () => {
     const self = (await admin.get("/api/v1/commerce/self-service-rate?from=2026-02-01T00:00:00Z&to=2026-03-02T00:00:00Z")).json();
     expect(self).toMatchObject({ selfServed: 0, target: { min: 0.25, max: 0.4 } });
   });
+
+  it("documents the commerce API in OpenAPI", async () => {
+    const doc = (await server.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    for (const path of ["/api/v1/tickets/{id}/customer", "/api/v1/commerce/orders/{id}/refunds", "/api/v1/commerce/self-service-rate", "/api/v1/commerce/chargeback-rate"]) {
+      expect(doc.paths[path], path).toBeTruthy();
+    }
+  });
 });
