@@ -15,7 +15,7 @@ beforeAll(async () => {
   app = await openTestApp({ clock });
   server = await buildServer(app, { logger: false });
   await server.ready();
-});
+}, 60_000);
 afterAll(async () => {
   await server.close();
   await app.close();

@@ -250,6 +250,37 @@ describe("subscriptions", () => {
   });
 });
 
+describe("subscription credits above the threshold", () => {
+  it("wait for a supervisor, and are credited once approved", async () => {
+    const app = getApp();
+    const ws = await makeWorkspace(app);
+    const [sub] = await ingestSubscriptions(ws.system, "test", [
+      {
+        externalId: "sub-2",
+        email: "big@example.com",
+        plan: "Lumen+ Fan Club",
+        price: 2499,
+        currency: "GBP",
+        startedAt: new Date("2026-01-15T00:00:00Z"),
+        renewsAt: new Date("2026-03-15T00:00:00Z"),
+        billing: [{ externalId: "inv-1", kind: "charge", amount: 2499, status: "paid", description: "February", gatewayId: "ch_sub_1", occurredAt: new Date("2026-02-15T00:00:00Z") }],
+      },
+    ]);
+    const agent = await makeAgent(app, ws.workspace.id, { allDesks: true });
+    const supervisor = await makeAgent(app, ws.workspace.id, { role: "supervisor", allDesks: true });
+    const d = deps();
+    const { billingOf } = await import("./subscriptions");
+    const charge = (await billingOf(ws.system, sub!.id))[0]!;
+    const filed = await changeSubscription(agent.ctx, d, sub!.id, { action: "credit", amount: 2000, currency: "GBP", billingEntryId: charge.id }, { autoApproveMax: 1000 });
+    expect(filed.request.state).toBe("pending_approval");
+    expect(d.sandbox.refunds).toHaveLength(0);
+    const approved = await decideRequest(supervisor.ctx, d, filed.request.id, { approve: true });
+    expect(approved.request.state).toBe("completed");
+    expect(d.sandbox.refunds[0]).toMatchObject({ chargeId: "ch_sub_1", amount: 2000 });
+    expect((await billingOf(ws.system, sub!.id)).map((b) => b.kind)).toEqual(["charge", "credit"]);
+  });
+});
+
 describe("chargebacks", () => {
   it("one dispute per payment, an evidence PDF, and the rate per period", async () => {
     const { ws, orderId } = await setup();

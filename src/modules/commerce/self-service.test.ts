@@ -9,7 +9,7 @@ import { buildServer } from "../../server";
 import { updateHelpCenter } from "../kb/structure";
 import { listMessages } from "../tickets/messages";
 import { listTickets } from "../tickets/service";
-import { findOrderId, loadOrderBundle } from "./orders";
+import { createEvent, findOrderId, loadOrderBundle } from "./orders";
 import { selfServiceRate } from "./stats";
 import { sampleOrder } from "./test-data";
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   app = await openTestApp({ clock, config: { signInRateLimit: 200 } });
   server = await buildServer(app, { logger: false });
   await server.ready();
-});
+}, 60_000);
 afterAll(async () => {
   await server.close();
   await app.close();
@@ -94,5 +94,19 @@ describe("self-service in the customer portal", () => {
     const ticket = (await listTickets(ws.admin.ctx, { conditions: { all: [{ field: "tags", op: "contains", value: "reissue" }] } })).items[0]!;
     const msg = (await listMessages(ws.admin.ctx, ticket.id)).items.find((m) => m.kind === "outbound")!;
     expect(msg.attachments[0]).toMatchObject({ contentType: "application/pdf" });
+  });
+
+  it("offers an exchange to another date of the same show, and moves the tickets there", async () => {
+    const email = `fan-${uid()}@example.com`;
+    const { ws, base, web } = await signedInFan(email);
+    const s = await sampleOrder(ws.system, { email });
+    const orderId = await findOrderId(ws.system, "test", s.orderExternalId);
+    const extra = await createEvent(ws.admin.ctx, { name: "Aurora Quartet — extra date", startsAt: new Date("2026-04-02T19:00:00Z"), timezone: "Europe/London", capacity: 50 });
+    const page = await web.get(`${base}/orders`);
+    expect(page.body).toContain(`<option value="${extra.id}">`);
+    const done = await web.post(`${base}/orders/${orderId}/exchange`, { _csrf: csrfOf(page.body), toEventId: extra.id });
+    expect(done.statusCode, done.body).toBe(200);
+    const bundle = await loadOrderBundle(ws.system, orderId);
+    expect(bundle.admissions.filter((a) => a.eventId === extra.id && a.state === "valid")).toHaveLength(2);
   });
 });

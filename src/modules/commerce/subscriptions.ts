@@ -61,7 +61,8 @@ export async function changeSubscription(
   deps: CommerceDeps,
   id: string,
   input: SubscriptionAction & { ticketId?: string | null },
-  options: { via?: Via; autoApproveMax?: number } = {},
+  /** `request`: an approved request being carried out (no new request is filed, no threshold applies). */
+  options: { via?: Via; autoApproveMax?: number; request?: CommerceRequestRow } = {},
 ): Promise<SubscriptionOutcome> {
   authorize(ctx.actor, "commerce.act");
   const via = options.via ?? (ctx.actor.kind === "agent" ? "agent" : "system");
@@ -161,12 +162,13 @@ export async function changeSubscription(
             refundable: charged.amount - credited,
           });
         }
-        if (options.autoApproveMax !== undefined && input.amount > options.autoApproveMax && !(tx.actor.kind === "agent" && tx.actor.role !== "agent")) {
+        const approver = tx.actor.kind === "agent" && tx.actor.role !== "agent" && tx.actor.role !== "light_agent";
+        if (!options.request && options.autoApproveMax !== undefined && input.amount > options.autoApproveMax && !approver) {
           const request = await file("subscription_credit", input.amount, "pending_approval");
           await activity("subscription.credit_approval_requested", { requestId: request.id, amount: input.amount });
           return { subscription: sub, request };
         }
-        const request = await file("subscription_credit", input.amount);
+        const request = options.request ?? (await file("subscription_credit", input.amount));
         if (!gateway) throw new DomainError("payment.gateway_failed", `No payment gateway "${sub.gateway}" is configured`);
         let result;
         try {

@@ -328,7 +328,8 @@ export async function decideRequest(ctx: Ctx, deps: CommerceDeps, id: string, in
     if (request.state !== "pending_approval") {
       throw new DomainError("commerce.request_decided", `This request was already ${request.state.replace("_", " ")}`, { state: request.state });
     }
-    if (request.kind !== "refund" || !request.orderId) throw new DomainError("commerce.request_decided", "Only refund requests wait for approval");
+    if (request.kind === "subscription_credit" && request.subscriptionId) return decideCredit(tx, deps, request, input);
+    if (request.kind !== "refund" || !request.orderId) throw new DomainError("commerce.request_decided", "Only refunds and credits wait for approval");
     const stored = request.input as unknown as RefundInput;
     const ticket = request.ticketId ? await getTicket(withActor(tx, systemActor("commerce")), request.ticketId) : null;
     const bundle = await loadOrderBundle(tx, request.orderId, { forUpdate: true });
@@ -351,6 +352,22 @@ export async function decideRequest(ctx: Ctx, deps: CommerceDeps, id: string, in
     await tell(tx, ticket, refundDoneText(bundle, refund, locale));
     return { request: row!, decision, refund };
   });
+}
+
+/** A billing-error credit above the threshold: approved, it is credited as asked; rejected, nothing moves. */
+async function decideCredit(ctx: Ctx, deps: CommerceDeps, request: CommerceRequestRow, input: { approve: boolean; note?: string | null }): Promise<Outcome> {
+  const { changeSubscription } = await import("./subscriptions");
+  const decided = { decidedByAgentId: ctx.actor.kind === "agent" ? ctx.actor.agentId : null, decidedAt: ctx.clock.now(), note: input.note ?? null };
+  const decision: Decision = { eligible: input.approve, amount: request.amount ?? 0, currency: request.currency ?? "", options: [], needsApproval: false, reasons: [] };
+  if (!input.approve) {
+    const [row] = await ctx.db.update(commerceRequests).set({ state: "rejected", ...decided }).where(eq(commerceRequests.id, request.id)).returning();
+    await recordActivities(ctx, [{ type: "subscription.credit_rejected", subjectType: "subscription", subjectId: request.subscriptionId!, ticketId: request.ticketId, data: { requestId: request.id } }]);
+    return { request: row!, decision };
+  }
+  const [row] = await ctx.db.update(commerceRequests).set({ state: "completed", ...decided }).where(eq(commerceRequests.id, request.id)).returning();
+  const stored = request.input as { amount: number; currency: string; billingEntryId: string; reason?: string; ticketId?: string | null };
+  await changeSubscription(ctx, deps, request.subscriptionId!, { action: "credit", ...stored }, { request: row! });
+  return { request: row!, decision };
 }
 
 // ------------------------------------------------------------------ exchange
@@ -398,7 +415,9 @@ export async function exchangeAdmissions(ctx: Ctx, deps: CommerceDeps, input: Ex
     }
     if (target.state === "cancelled" || target.startsAt <= tx.clock.now()) throw new DomainError("exchange.unavailable", `${target.name} on that date is not on sale`);
     if (input.seats && input.seats.length !== chosen.length) throw invalid([{ path: "seats", message: `one seat for each of the ${chosen.length} tickets` }]);
-    await assertAvailable(tx, deps, target, chosen.length, input);
+    // Without new seats, the same seats are wanted at the other date: they must be free there too.
+    const sameSeats = !input.seats?.length && !input.section && chosen.every((a) => a.seat);
+    await assertAvailable(tx, deps, target, chosen.length, sameSeats ? { ...input, section: chosen[0]!.section, row: chosen[0]!.row, seats: chosen.map((a) => a.seat!) } : input);
 
     const now = tx.clock.now();
     await tx.db
