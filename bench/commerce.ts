@@ -30,7 +30,11 @@ try {
   const { system, desk } = await benchWorkspace(app);
   const contactIds = await importContacts(
     system,
-    Array.from({ length: fans }, (_, i) => ({ name: `Fan ${i}`, locale: "en", identities: [{ kind: "email" as const, value: `fan${i}@example.com` }] })),
+    Array.from({ length: fans }, (_, i) => ({
+      name: `Fan ${i}`,
+      locale: "en",
+      identities: [{ kind: "email" as const, value: `fan${i}@example.com` }],
+    })),
   );
   const day = 86_400_000;
   const now = Date.now();
@@ -69,7 +73,16 @@ try {
   // Customer 360 on tickets of fans with orders (each fan has ~5 orders, 10 admissions).
   const tickets: string[] = [];
   for (let i = 0; i < Math.min(samples, 100); i++) {
-    tickets.push((await createTicket(system, { deskId: desk.id, subject: "Where are my tickets?", channel: "email", requester: { contactId: contactIds[i % fans]! } })).id);
+    tickets.push(
+      (
+        await createTicket(system, {
+          deskId: desk.id,
+          subject: "Where are my tickets?",
+          channel: "email",
+          requester: { contactId: contactIds[i % fans]! },
+        })
+      ).id,
+    );
   }
   for (let i = 0; i < 20; i++) await customerOfTicket(system, tickets[i % tickets.length]!);
   const view: number[] = [];

@@ -4,13 +4,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { folders, usher } from "./cli-process";
 
-const HEADER = "order_id,order_number,event_id,event_name,event_starts_at,event_timezone,venue_name,venue_city,buyer_name,buyer_email,currency,section,row,seat,barcode,price,fees,payment_method,card_brand,card_last4,purchased_at,purchase_ip";
+const HEADER =
+  "order_id,order_number,event_id,event_name,event_starts_at,event_timezone,venue_name,venue_city,buyer_name,buyer_email,currency,section,row,seat,barcode,price,fees,payment_method,card_brand,card_last4,purchased_at,purchase_ip";
 
 describe("usher import-orders", () => {
   it("imports a CSV with progress, reports refused rows by line, and a second run changes nothing", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "usher-orders-"));
     folders.push(dataDir);
-    const admin = usher(["create-admin", "--email", "boss@example.com", "--name", "Boss", "--password", "correct horse battery staple"], { USHER_DATA_DIR: dataDir });
+    const admin = usher(["create-admin", "--email", "boss@example.com", "--name", "Boss", "--password", "correct horse battery staple"], {
+      USHER_DATA_DIR: dataDir,
+    });
     expect(await admin.exited, admin.output()).toBe(0);
     const csv = join(dataDir, "orders.csv");
     writeFileSync(

@@ -23,7 +23,15 @@ export interface FakeEventbrite {
 const PAGE = 2;
 
 export async function startFakeEventbrite(): Promise<FakeEventbrite> {
-  const fake: Omit<FakeEventbrite, "url" | "close"> = { token: "EBTOKEN123", organizationId: "4242", events: [], orders: [], attendees: [], ticketClasses: {}, requests: [] };
+  const fake: Omit<FakeEventbrite, "url" | "close"> = {
+    token: "EBTOKEN123",
+    organizationId: "4242",
+    events: [],
+    orders: [],
+    attendees: [],
+    ticketClasses: {},
+    requests: [],
+  };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url!, "http://x");
     fake.requests.push(`${url.pathname}${url.search}`);
@@ -31,11 +39,14 @@ export async function startFakeEventbrite(): Promise<FakeEventbrite> {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (req.headers.authorization !== `Bearer ${fake.token}`) return send(401, { status_code: 401, error: "INVALID_AUTH", error_description: "The OAuth token you provided was invalid." });
+    if (req.headers.authorization !== `Bearer ${fake.token}`)
+      return send(401, { status_code: 401, error: "INVALID_AUTH", error_description: "The OAuth token you provided was invalid." });
     const since = url.searchParams.get("changed_since");
     const page = (key: string, items: Record<string, unknown>[]) => {
       const filtered = since ? items.filter((i) => String(i.changed) > since) : items;
-      const start = Number(url.searchParams.get("continuation") ? Buffer.from(url.searchParams.get("continuation")!, "base64url").toString() : 0);
+      const start = Number(
+        url.searchParams.get("continuation") ? Buffer.from(url.searchParams.get("continuation")!, "base64url").toString() : 0,
+      );
       const slice = filtered.slice(start, start + PAGE);
       const more = start + PAGE < filtered.length;
       send(200, {
@@ -53,10 +64,18 @@ export async function startFakeEventbrite(): Promise<FakeEventbrite> {
     let m: RegExpMatchArray | null;
     if ((m = url.pathname.match(/^\/v3\/organizations\/(\d+)\/events\/$/)) && m[1] === fake.organizationId) {
       const expand = url.searchParams.get("expand") === "venue";
-      return page("events", fake.events.map((e) => (expand ? e : { ...e, venue: undefined })));
+      return page(
+        "events",
+        fake.events.map((e) => (expand ? e : { ...e, venue: undefined })),
+      );
     }
-    if ((m = url.pathname.match(/^\/v3\/organizations\/(\d+)\/orders\/$/)) && m[1] === fake.organizationId) return page("orders", fake.orders);
-    if ((m = url.pathname.match(/^\/v3\/events\/(\w+)\/attendees\/$/))) return page("attendees", fake.attendees.filter((a) => a.event_id === m![1]));
+    if ((m = url.pathname.match(/^\/v3\/organizations\/(\d+)\/orders\/$/)) && m[1] === fake.organizationId)
+      return page("orders", fake.orders);
+    if ((m = url.pathname.match(/^\/v3\/events\/(\w+)\/attendees\/$/)))
+      return page(
+        "attendees",
+        fake.attendees.filter((a) => a.event_id === m![1]),
+      );
     if ((m = url.pathname.match(/^\/v3\/events\/(\w+)\/ticket_classes\/$/))) return page("ticket_classes", fake.ticketClasses[m[1]!] ?? []);
     send(404, { status_code: 404, error: "NOT_FOUND", error_description: "The path you requested does not exist." });
   });
@@ -65,7 +84,12 @@ export async function startFakeEventbrite(): Promise<FakeEventbrite> {
   return Object.assign(fake, { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) });
 }
 
-const money = (value: number, currency = "GBP") => ({ currency, value, major_value: (value / 100).toFixed(2), display: `£${(value / 100).toFixed(2)}` });
+const money = (value: number, currency = "GBP") => ({
+  currency,
+  value,
+  major_value: (value / 100).toFixed(2),
+  display: `£${(value / 100).toFixed(2)}`,
+});
 
 /** Fixtures in Eventbrite's shape. */
 export function ebEvent(id: string, name: string, startUtc: string, changed: string, status = "live") {
@@ -79,7 +103,11 @@ export function ebEvent(id: string, name: string, startUtc: string, changed: str
     capacity: 400,
     changed,
     venue_id: "v1",
-    venue: { id: "v1", name: "Brixton Academy", address: { city: "London", country: "GB", localized_address_display: "211 Stockwell Rd, London" } },
+    venue: {
+      id: "v1",
+      name: "Brixton Academy",
+      address: { city: "London", country: "GB", localized_address_display: "211 Stockwell Rd, London" },
+    },
   };
 }
 
@@ -98,7 +126,15 @@ export function ebOrder(id: string, eventId: string, email: string, gross: numbe
   };
 }
 
-export function ebAttendee(id: string, orderId: string, eventId: string, barcode: string, changed: string, seat?: [string, string, string], checkedIn = false) {
+export function ebAttendee(
+  id: string,
+  orderId: string,
+  eventId: string,
+  barcode: string,
+  changed: string,
+  seat?: [string, string, string],
+  checkedIn = false,
+) {
   return {
     id,
     order_id: orderId,

@@ -79,7 +79,16 @@ const batch = (email: string, suffix: string) => ({
       currency: "UAH",
       startedAt: "2025-12-01T00:00:00Z",
       renewsAt: "2026-03-01T00:00:00Z",
-      billing: [{ externalId: `inv-${suffix}`, kind: "charge", amount: 19900, status: "paid", description: "February", occurredAt: "2026-02-01T00:00:00Z" }],
+      billing: [
+        {
+          externalId: `inv-${suffix}`,
+          kind: "charge",
+          amount: 19900,
+          status: "paid",
+          description: "February",
+          occurredAt: "2026-02-01T00:00:00Z",
+        },
+      ],
     },
   ],
 });
@@ -89,7 +98,11 @@ async function world() {
   const admin = client((await createApiToken(ws.admin.ctx, { name: "t" })).token);
   const suffix = Math.random().toString(36).slice(2, 8);
   const email = `olena-${suffix}@example.com`;
-  const ticket = await makeTicket(ws.admin.ctx, ws.desk.id, { requester: { identities: [{ kind: "email", value: email }], name: "Олена", locale: "uk" }, language: "uk", channel: "whatsapp" });
+  const ticket = await makeTicket(ws.admin.ctx, ws.desk.id, {
+    requester: { identities: [{ kind: "email", value: email }], name: "Олена", locale: "uk" },
+    language: "uk",
+    channel: "whatsapp",
+  });
   return { ws, admin, suffix, email, ticket };
 }
 
@@ -144,10 +157,21 @@ describe("commerce over the API", () => {
     await admin.put("/api/v1/commerce/policy", { ...policy, autoApproveMax: 500000 });
     const agent = await makeAgent(app, ws.workspace.id, { role: "agent", allDesks: true });
     const api = client((await createApiToken(agent.ctx, { name: "t" })).token);
-    const done = await api.post(`/api/v1/commerce/orders/${orderId}/refunds`, { ticketId: ticket.id }, { "idempotency-key": `k-${suffix}` });
+    const done = await api.post(
+      `/api/v1/commerce/orders/${orderId}/refunds`,
+      { ticketId: ticket.id },
+      { "idempotency-key": `k-${suffix}` },
+    );
     expect(done.statusCode, done.body).toBe(201);
-    expect(done.json()).toMatchObject({ request: { state: "completed", via: "agent" }, refund: { amount: 240000, currency: "UAH", state: "succeeded", gateway: "sandbox" } });
-    const replay = await api.post(`/api/v1/commerce/orders/${orderId}/refunds`, { ticketId: ticket.id }, { "idempotency-key": `k-${suffix}` });
+    expect(done.json()).toMatchObject({
+      request: { state: "completed", via: "agent" },
+      refund: { amount: 240000, currency: "UAH", state: "succeeded", gateway: "sandbox" },
+    });
+    const replay = await api.post(
+      `/api/v1/commerce/orders/${orderId}/refunds`,
+      { ticketId: ticket.id },
+      { "idempotency-key": `k-${suffix}` },
+    );
     expect(replay.json().refund.id).toBe(done.json().refund.id);
     const twice = expectProblem(await api.post(`/api/v1/commerce/orders/${orderId}/refunds`, {}), 409, "refund.already_refunded");
     expect(twice.reasons!.map((r) => r.code)).toContain("admission_refunded");
@@ -167,7 +191,9 @@ describe("commerce over the API", () => {
     expect((await admin.put("/api/v1/commerce/policy", { ...policy, autoApproveMax: 100000 })).statusCode).toBe(200);
     const orderId = (await admin.get(`/api/v1/tickets/${ticket.id}/customer`)).json().orders[0].id;
     const agent = client((await createApiToken((await makeAgent(app, ws.workspace.id, { allDesks: true })).ctx, { name: "t" })).token);
-    const supervisor = client((await createApiToken((await makeAgent(app, ws.workspace.id, { role: "supervisor", allDesks: true })).ctx, { name: "t" })).token);
+    const supervisor = client(
+      (await createApiToken((await makeAgent(app, ws.workspace.id, { role: "supervisor", allDesks: true })).ctx, { name: "t" })).token,
+    );
     const filed = await agent.post(`/api/v1/commerce/orders/${orderId}/refunds`, { ticketId: ticket.id });
     expect(filed.statusCode, filed.body).toBe(202);
     const requestId = filed.json().request.id;
@@ -181,10 +207,15 @@ describe("commerce over the API", () => {
   it("webhooks upsert one change at a time; disputes give an evidence PDF and a chargeback rate", async () => {
     const { admin, suffix, email, ticket } = await world();
     const b = batch(email, suffix);
-    expect((await admin.post("/api/v1/commerce/webhooks/boxoffice", { id: "wh-1", type: "event.updated", data: b.events[0] })).statusCode).toBe(202);
+    expect(
+      (await admin.post("/api/v1/commerce/webhooks/boxoffice", { id: "wh-1", type: "event.updated", data: b.events[0] })).statusCode,
+    ).toBe(202);
     const hook = await admin.post("/api/v1/commerce/webhooks/boxoffice", { id: "wh-2", type: "order.updated", data: b.orders[0] });
     expect(hook.json()).toMatchObject({ id: "wh-2", applied: { orders: 1, payments: 1 } });
-    expect((await admin.post("/api/v1/commerce/webhooks/boxoffice", { id: "wh-2", type: "order.updated", data: b.orders[0] })).json().applied.payments).toBe(0);
+    expect(
+      (await admin.post("/api/v1/commerce/webhooks/boxoffice", { id: "wh-2", type: "order.updated", data: b.orders[0] })).json().applied
+        .payments,
+    ).toBe(0);
 
     const order = (await admin.get(`/api/v1/tickets/${ticket.id}/customer`)).json().orders[0];
     const dispute = await admin.post("/api/v1/commerce/disputes", { paymentId: order.payments[0].id, reason: "product_not_received" });
@@ -200,7 +231,12 @@ describe("commerce over the API", () => {
 
   it("documents the commerce API in OpenAPI", async () => {
     const doc = (await server.inject({ method: "GET", url: "/api/openapi.json" })).json();
-    for (const path of ["/api/v1/tickets/{id}/customer", "/api/v1/commerce/orders/{id}/refunds", "/api/v1/commerce/self-service-rate", "/api/v1/commerce/chargeback-rate"]) {
+    for (const path of [
+      "/api/v1/tickets/{id}/customer",
+      "/api/v1/commerce/orders/{id}/refunds",
+      "/api/v1/commerce/self-service-rate",
+      "/api/v1/commerce/chargeback-rate",
+    ]) {
       expect(doc.paths[path], path).toBeTruthy();
     }
   });

@@ -50,7 +50,9 @@ describe("ingestion", () => {
   it("upserts by external id: the same batch twice is one order, matched to the fan by e-mail", async () => {
     const app = getApp();
     const ws = await makeWorkspace(app);
-    const ticket = await makeTicket(ws.admin.ctx, ws.desk.id, { requester: { identities: [{ kind: "email", value: "Olena@Example.com" }] } });
+    const ticket = await makeTicket(ws.admin.ctx, ws.desk.id, {
+      requester: { identities: [{ kind: "email", value: "Olena@Example.com" }] },
+    });
     const s = await sampleOrder(ws.system, { email: "olena@example.com" });
     await sampleOrder(ws.system); // someone else's
     const id = await findOrderId(ws.system, "test", s.orderExternalId);
@@ -62,7 +64,15 @@ describe("ingestion", () => {
     // Again, with a changed event state: same rows, the state and its time updated.
     await ingest(ws.system, {
       source: "test",
-      events: [{ externalId: s.eventExternalId, name: "Aurora Quartet — Spring Tour", startsAt: first.event.startsAt, timezone: "Europe/London", state: "postponed" }],
+      events: [
+        {
+          externalId: s.eventExternalId,
+          name: "Aurora Quartet — Spring Tour",
+          startsAt: first.event.startsAt,
+          timezone: "Europe/London",
+          state: "postponed",
+        },
+      ],
     });
     const again = await loadOrderBundle(ws.system, id);
     expect(again.event).toMatchObject({ id: first.event.id, state: "postponed" });
@@ -73,7 +83,14 @@ describe("ingestion", () => {
     const app = getApp();
     const ws = await makeWorkspace(app);
     const event = { externalId: "e1", name: "X", startsAt: new Date("2026-04-01T19:00:00Z"), timezone: "Europe/London" };
-    const base = { externalId: "o1", eventExternalId: "e1", buyer: { email: "a@example.com" }, currency: "GBP", subtotal: 100, purchasedAt: new Date() };
+    const base = {
+      externalId: "o1",
+      eventExternalId: "e1",
+      buyer: { email: "a@example.com" },
+      currency: "GBP",
+      subtotal: 100,
+      purchasedAt: new Date(),
+    };
     const err = await ingest(ws.system, {
       source: "test",
       events: [event],
@@ -82,9 +99,15 @@ describe("ingestion", () => {
     expect(err).toBeInstanceOf(DomainError);
     expect((err as DomainError).code).toBe("commerce.card_number_refused");
     expect((err as DomainError).errors[0]!.path).toBe("orders.0.payments.0.method");
-    expect(await codeOf(ingest(ws.system, { source: "test", events: [event], orders: [{ ...base, payments: [{ method: "card", last4: "41111", amount: 100, currency: "GBP" }] }] }))).toBe(
-      "commerce.card_number_refused",
-    );
+    expect(
+      await codeOf(
+        ingest(ws.system, {
+          source: "test",
+          events: [event],
+          orders: [{ ...base, payments: [{ method: "card", last4: "41111", amount: 100, currency: "GBP" }] }],
+        }),
+      ),
+    ).toBe("commerce.card_number_refused");
   });
 });
 
@@ -120,7 +143,9 @@ describe("refunds", () => {
     const scanned = await sampleOrder(ws.system, { scanned: true });
     const scannedId = await findOrderId(ws.system, "test", scanned.orderExternalId);
     const bundle = await loadOrderBundle(ws.system, scannedId);
-    const err = (await requestRefund(agent.ctx, d, { orderId: scannedId, admissionIds: [bundle.admissions[0]!.id] }).catch((e) => e)) as DomainError;
+    const err = (await requestRefund(agent.ctx, d, { orderId: scannedId, admissionIds: [bundle.admissions[0]!.id] }).catch(
+      (e) => e,
+    )) as DomainError;
     expect(err.code).toBe("refund.admission_scanned");
     expect((err.details.reasons as { code: string }[]).map((r) => r.code)).toContain("admission_scanned");
   });
@@ -182,8 +207,19 @@ describe("refunds", () => {
 describe("exchange, transfer, reissue", () => {
   it("exchanges to another date when the seats there are free, with new tickets as a PDF", async () => {
     const { ws, orderId, ticket, agent } = await setup();
-    const other = await createEvent(ws.admin.ctx, { name: "Aurora Quartet — extra date", startsAt: new Date("2026-04-10T19:00:00Z"), timezone: "Europe/London", capacity: 100 });
-    const out = await exchangeAdmissions(agent.ctx, deps(), { orderId, toEventId: other.id, section: "Circle", seats: ["1", "2"], ticketId: ticket.id });
+    const other = await createEvent(ws.admin.ctx, {
+      name: "Aurora Quartet — extra date",
+      startsAt: new Date("2026-04-10T19:00:00Z"),
+      timezone: "Europe/London",
+      capacity: 100,
+    });
+    const out = await exchangeAdmissions(agent.ctx, deps(), {
+      orderId,
+      toEventId: other.id,
+      section: "Circle",
+      seats: ["1", "2"],
+      ticketId: ticket.id,
+    });
     expect(out.admissions!.map((a) => [a.eventId, a.seat, a.state])).toEqual([
       [other.id, "1", "valid"],
       [other.id, "2", "valid"],
@@ -197,13 +233,20 @@ describe("exchange, transfer, reissue", () => {
     // Those seats are now taken.
     const s2 = await sampleOrder(ws.system);
     const order2 = await findOrderId(ws.system, "test", s2.orderExternalId);
-    expect(await codeOf(exchangeAdmissions(agent.ctx, deps(), { orderId: order2, toEventId: other.id, section: "Circle", seats: ["2", "3"] }))).toBe("exchange.unavailable");
+    expect(
+      await codeOf(exchangeAdmissions(agent.ctx, deps(), { orderId: order2, toEventId: other.id, section: "Circle", seats: ["2", "3"] })),
+    ).toBe("exchange.unavailable");
   });
 
   it("transfers one ticket to a friend and reissues the rest with new barcodes", async () => {
     const { ws, orderId, ticket, agent } = await setup();
     const before = await loadOrderBundle(ws.system, orderId);
-    const out = await transferAdmission(agent.ctx, { orderId, admissionId: before.admissions[0]!.id, to: { email: "friend@example.com", name: "Friend" }, ticketId: ticket.id });
+    const out = await transferAdmission(agent.ctx, {
+      orderId,
+      admissionId: before.admissions[0]!.id,
+      to: { email: "friend@example.com", name: "Friend" },
+      ticketId: ticket.id,
+    });
     expect(out.admissions![0]!.holderContactId).toBeTruthy();
     const re = await reissueTickets(agent.ctx, { orderId, ticketId: ticket.id });
     expect(re.admissions).toHaveLength(2);
@@ -232,7 +275,17 @@ describe("subscriptions", () => {
     const app = getApp();
     const ws = await makeWorkspace(app);
     const [sub] = await ingestSubscriptions(ws.system, "test", [
-      { externalId: "sub-1", email: "sub@example.com", plan: "Lumen+ Basic", price: 599, currency: "GBP", interval: "month", startedAt: new Date("2026-01-15T00:00:00Z"), renewsAt: new Date("2026-03-15T00:00:00Z"), status: "active" },
+      {
+        externalId: "sub-1",
+        email: "sub@example.com",
+        plan: "Lumen+ Basic",
+        price: 599,
+        currency: "GBP",
+        interval: "month",
+        startedAt: new Date("2026-01-15T00:00:00Z"),
+        renewsAt: new Date("2026-03-15T00:00:00Z"),
+        status: "active",
+      },
     ]);
     const d = deps();
     const renewed = await changeSubscription(ws.admin.ctx, d, sub!.id, { action: "renew" });
@@ -240,9 +293,27 @@ describe("subscriptions", () => {
     const up = await changeSubscription(ws.admin.ctx, d, sub!.id, { action: "upgrade", plan: "Lumen+ Premium 4K", price: 1399 });
     expect(up.entry!.amount).toBeGreaterThan(0);
     expect(up.entry!.amount).toBeLessThanOrEqual(800);
-    expect(await codeOf(changeSubscription(ws.admin.ctx, d, sub!.id, { action: "credit", amount: 10_000, currency: "GBP", billingEntryId: renewed.entry!.id }))).toBe("refund.exceeds_paid");
-    expect(await codeOf(changeSubscription(ws.admin.ctx, d, sub!.id, { action: "credit", amount: 100, currency: "USD", billingEntryId: renewed.entry!.id }))).toBe("refund.currency_mismatch");
-    const credit = await changeSubscription(ws.admin.ctx, d, sub!.id, { action: "credit", amount: 599, currency: "GBP", billingEntryId: renewed.entry!.id });
+    expect(
+      await codeOf(
+        changeSubscription(ws.admin.ctx, d, sub!.id, {
+          action: "credit",
+          amount: 10_000,
+          currency: "GBP",
+          billingEntryId: renewed.entry!.id,
+        }),
+      ),
+    ).toBe("refund.exceeds_paid");
+    expect(
+      await codeOf(
+        changeSubscription(ws.admin.ctx, d, sub!.id, { action: "credit", amount: 100, currency: "USD", billingEntryId: renewed.entry!.id }),
+      ),
+    ).toBe("refund.currency_mismatch");
+    const credit = await changeSubscription(ws.admin.ctx, d, sub!.id, {
+      action: "credit",
+      amount: 599,
+      currency: "GBP",
+      billingEntryId: renewed.entry!.id,
+    });
     expect(credit.entry).toMatchObject({ kind: "credit", amount: 599 });
     const cancelled = await changeSubscription(ws.admin.ctx, d, sub!.id, { action: "cancel" });
     expect(cancelled.subscription.status).toBe("cancelled");
@@ -263,7 +334,17 @@ describe("subscription credits above the threshold", () => {
         currency: "GBP",
         startedAt: new Date("2026-01-15T00:00:00Z"),
         renewsAt: new Date("2026-03-15T00:00:00Z"),
-        billing: [{ externalId: "inv-1", kind: "charge", amount: 2499, status: "paid", description: "February", gatewayId: "ch_sub_1", occurredAt: new Date("2026-02-15T00:00:00Z") }],
+        billing: [
+          {
+            externalId: "inv-1",
+            kind: "charge",
+            amount: 2499,
+            status: "paid",
+            description: "February",
+            gatewayId: "ch_sub_1",
+            occurredAt: new Date("2026-02-15T00:00:00Z"),
+          },
+        ],
       },
     ]);
     const agent = await makeAgent(app, ws.workspace.id, { allDesks: true });
@@ -271,7 +352,13 @@ describe("subscription credits above the threshold", () => {
     const d = deps();
     const { billingOf } = await import("./subscriptions");
     const charge = (await billingOf(ws.system, sub!.id))[0]!;
-    const filed = await changeSubscription(agent.ctx, d, sub!.id, { action: "credit", amount: 2000, currency: "GBP", billingEntryId: charge.id }, { autoApproveMax: 1000 });
+    const filed = await changeSubscription(
+      agent.ctx,
+      d,
+      sub!.id,
+      { action: "credit", amount: 2000, currency: "GBP", billingEntryId: charge.id },
+      { autoApproveMax: 1000 },
+    );
     expect(filed.request.state).toBe("pending_approval");
     expect(d.sandbox.refunds).toHaveLength(0);
     const approved = await decideRequest(supervisor.ctx, d, filed.request.id, { approve: true });

@@ -20,7 +20,17 @@ import { isTimeZone } from "../../platform/validation";
  *   currency*, section, row, seat, barcode*, price*, fees, payment_method, card_brand,
  *   card_last4, charge_id, gateway, purchased_at*, purchase_ip, purchase_location, admission_state
  */
-export const CSV_REQUIRED = ["order_id", "event_id", "event_name", "event_starts_at", "event_timezone", "currency", "barcode", "price", "purchased_at"] as const;
+export const CSV_REQUIRED = [
+  "order_id",
+  "event_id",
+  "event_name",
+  "event_starts_at",
+  "event_timezone",
+  "currency",
+  "barcode",
+  "price",
+  "purchased_at",
+] as const;
 
 export interface CsvProblem {
   line: number;
@@ -45,7 +55,11 @@ function toMinor(value: string | undefined, currency: string): number | undefine
 }
 
 /** Turns parsed rows into events and orders; pure, so it is tested without files or a database. */
-export function rowsToBatch(rows: { line: number; cells: Record<string, string> }[]): { events: IncomingEvent[]; orders: IncomingOrder[]; problems: CsvProblem[] } {
+export function rowsToBatch(rows: { line: number; cells: Record<string, string> }[]): {
+  events: IncomingEvent[];
+  orders: IncomingOrder[];
+  problems: CsvProblem[];
+} {
   const problems: CsvProblem[] = [];
   const events = new Map<string, IncomingEvent>();
   const orders = new Map<string, IncomingOrder>();
@@ -74,7 +88,9 @@ export function rowsToBatch(rows: { line: number; cells: Record<string, string> 
       (price === undefined || Number.isNaN(price)) && "price is not an amount",
       Number.isNaN(fees) && "fees is not an amount",
       last4 !== null && !/^\d{4}$/.test(last4) && "card_last4 must be exactly four digits",
-      cells.admission_state?.trim() && !(admissionStates as readonly string[]).includes(cells.admission_state.trim()) && "admission_state is not a known state",
+      cells.admission_state?.trim() &&
+        !(admissionStates as readonly string[]).includes(cells.admission_state.trim()) &&
+        "admission_state is not a known state",
     ].filter(Boolean) as string[];
     if (bad.length) {
       problems.push({ line, message: bad.join("; ") });
@@ -88,7 +104,13 @@ export function rowsToBatch(rows: { line: number; cells: Record<string, string> 
         startsAt,
         timezone: cells.event_timezone!.trim(),
         venue: cells.venue_name?.trim()
-          ? { externalId: cells.venue_id?.trim() || cells.venue_name.trim().toLowerCase(), name: cells.venue_name.trim(), city: cells.venue_city?.trim() || null, country: cells.venue_country?.trim() || null, timezone: cells.event_timezone!.trim() }
+          ? {
+              externalId: cells.venue_id?.trim() || cells.venue_name.trim().toLowerCase(),
+              name: cells.venue_name.trim(),
+              city: cells.venue_city?.trim() || null,
+              country: cells.venue_country?.trim() || null,
+              timezone: cells.event_timezone!.trim(),
+            }
           : null,
       });
     }
@@ -99,7 +121,11 @@ export function rowsToBatch(rows: { line: number; cells: Record<string, string> 
         externalId: orderId,
         number: cells.order_number?.trim() || orderId,
         eventExternalId: eventId,
-        buyer: { name: cells.buyer_name?.trim() || null, email: cells.buyer_email?.trim() || null, phone: cells.buyer_phone?.trim() || null },
+        buyer: {
+          name: cells.buyer_name?.trim() || null,
+          email: cells.buyer_email?.trim() || null,
+          phone: cells.buyer_phone?.trim() || null,
+        },
         currency,
         subtotal: 0,
         fees: 0,
@@ -108,7 +134,17 @@ export function rowsToBatch(rows: { line: number; cells: Record<string, string> 
         purchaseLocation: cells.purchase_location?.trim() || null,
         admissions: [],
         payments: cells.payment_method?.trim()
-          ? [{ method: cells.payment_method.trim(), brand: cells.card_brand?.trim() || null, last4, amount: 0, currency, gateway: cells.gateway?.trim() || "sandbox", chargeId: cells.charge_id?.trim() || null }]
+          ? [
+              {
+                method: cells.payment_method.trim(),
+                brand: cells.card_brand?.trim() || null,
+                last4,
+                amount: 0,
+                currency,
+                gateway: cells.gateway?.trim() || "sandbox",
+                chargeId: cells.charge_id?.trim() || null,
+              },
+            ]
           : [],
       };
       orders.set(orderId, order);
@@ -150,7 +186,15 @@ export async function importOrdersCsv(
     read += chunk.length;
     options.onProgress?.(read, total);
   });
-  const parser = input.pipe(parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  const parser = input.pipe(
+    parse({
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }),
+  );
   let pending: { line: number; cells: Record<string, string> }[] = [];
   const flush = async (final: boolean) => {
     // Keep the last order's rows back until its group is complete (rows of one order are usually together).

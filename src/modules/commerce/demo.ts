@@ -12,7 +12,14 @@ import { ingest, ingestAdvertisers, ingestSubscriptions } from "./ingest";
  * ingestion service in a few large batches: the demo stays fast.
  */
 const DAY = 86_400_000;
-const TZ: Record<string, string> = { London: "Europe/London", Dublin: "Europe/Dublin", Kyiv: "Europe/Kyiv", Lviv: "Europe/Kyiv", Valencia: "Europe/Madrid", Madrid: "Europe/Madrid" };
+const TZ: Record<string, string> = {
+  London: "Europe/London",
+  Dublin: "Europe/Dublin",
+  Kyiv: "Europe/Kyiv",
+  Lviv: "Europe/Kyiv",
+  Valencia: "Europe/Madrid",
+  Madrid: "Europe/Madrid",
+};
 const COUNTRY: Record<string, string> = { London: "GB", Dublin: "IE", Kyiv: "UA", Lviv: "UA", Valencia: "ES", Madrid: "ES" };
 const CURRENCY: Record<string, string> = { GB: "GBP", IE: "EUR", UA: "UAH", ES: "EUR" };
 /** Ticket prices in minor units, per currency. */
@@ -32,7 +39,10 @@ export interface DemoAdvertiser {
   campaigns: readonly string[];
 }
 
-export async function seedCommerceDemo(ctx: Ctx, options: { seed: number; now: Date; fans: DemoFan[]; advertisers: readonly DemoAdvertiser[] }): Promise<{ orders: number; subscriptions: number }> {
+export async function seedCommerceDemo(
+  ctx: Ctx,
+  options: { seed: number; now: Date; fans: DemoFan[]; advertisers: readonly DemoAdvertiser[] },
+): Promise<{ orders: number; subscriptions: number }> {
   const rnd: Prng = prng(options.seed + 7);
   const now = options.now.getTime();
   const at = (days: number, hour = 19) => {
@@ -56,7 +66,13 @@ export async function seedCommerceDemo(ctx: Ctx, options: { seed: number; now: D
         timezone: TZ[venue.city]!,
         state,
         capacity: rnd.pick([800, 1200, 2500, 5000]),
-        venue: { externalId: `ll-venue-${venues.indexOf(venue)}`, name: venue.name[venue.lang], city: venue.city, country, timezone: TZ[venue.city]! },
+        venue: {
+          externalId: `ll-venue-${venues.indexOf(venue)}`,
+          name: venue.name[venue.lang],
+          city: venue.city,
+          country,
+          timezone: TZ[venue.city]!,
+        },
         currency: CURRENCY[country]!,
         lang: venue.lang,
       });
@@ -111,12 +127,35 @@ export async function seedCommerceDemo(ctx: Ctx, options: { seed: number; now: D
           price,
           fees: fee,
           state: past && rnd.chance(0.9) ? ("scanned" as const) : ("valid" as const),
-          scans: past && rnd.chance(0.9) ? [{ scannedAt: new Date(event.startsAt.getTime() - rnd.int(5, 60) * 60_000), gate: rnd.pick(["A", "B", "C", "VIP"]), device: `scanner-${rnd.int(1, 12)}` }] : [],
+          scans:
+            past && rnd.chance(0.9)
+              ? [
+                  {
+                    scannedAt: new Date(event.startsAt.getTime() - rnd.int(5, 60) * 60_000),
+                    gate: rnd.pick(["A", "B", "C", "VIP"]),
+                    device: `scanner-${rnd.int(1, 12)}`,
+                  },
+                ]
+              : [],
         })),
         payments: [
           rnd.chance(0.85)
-            ? { method: "card", brand: rnd.pick(["visa", "mastercard", "amex"]), last4: String(rnd.int(1000, 9999)), amount: (price + fee) * seats, currency: event.currency, gateway: "sandbox", chargeId: `ch_demo_${seq}` }
-            : { method: rnd.pick(["apple_pay", "google_pay", "paypal"]), amount: (price + fee) * seats, currency: event.currency, gateway: "sandbox", chargeId: `ch_demo_${seq}` },
+            ? {
+                method: "card",
+                brand: rnd.pick(["visa", "mastercard", "amex"]),
+                last4: String(rnd.int(1000, 9999)),
+                amount: (price + fee) * seats,
+                currency: event.currency,
+                gateway: "sandbox",
+                chargeId: `ch_demo_${seq}`,
+              }
+            : {
+                method: rnd.pick(["apple_pay", "google_pay", "paypal"]),
+                amount: (price + fee) * seats,
+                currency: event.currency,
+                gateway: "sandbox",
+                chargeId: `ch_demo_${seq}`,
+              },
         ],
       });
     }

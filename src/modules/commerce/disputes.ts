@@ -39,7 +39,8 @@ export async function openDispute(ctx: Ctx, input: NewDispute): Promise<DisputeR
     if (input.currency && input.currency.toUpperCase() !== payment.currency) {
       throw new DomainError("refund.currency_mismatch", `The payment was made in ${payment.currency}, not ${input.currency.toUpperCase()}`);
     }
-    if ((input.amount ?? payment.amount) > payment.amount) throw new DomainError("refund.exceeds_paid", "A dispute cannot be for more than the payment");
+    if ((input.amount ?? payment.amount) > payment.amount)
+      throw new DomainError("refund.exceeds_paid", "A dispute cannot be for more than the payment");
     const now = tx.clock.now();
     const [row] = await tx.db
       .insert(disputes)
@@ -59,7 +60,12 @@ export async function openDispute(ctx: Ctx, input: NewDispute): Promise<DisputeR
         updatedAt: now,
       })
       .returning();
-    await recordActivity(tx, { type: "dispute.opened", subjectType: "order", subjectId: payment.orderId, data: { disputeId: row!.id, reason: input.reason, amount: row!.amount } });
+    await recordActivity(tx, {
+      type: "dispute.opened",
+      subjectType: "order",
+      subjectId: payment.orderId,
+      data: { disputeId: row!.id, reason: input.reason, amount: row!.amount },
+    });
     return row!;
   });
 }
@@ -79,7 +85,13 @@ export async function setDisputeState(ctx: Ctx, id: string, state: DisputeState)
   return inTransaction(ctx, async (tx) => {
     const before = await getDispute(tx, id);
     const [row] = await tx.db.update(disputes).set({ state, updatedAt: tx.clock.now() }).where(eq(disputes.id, id)).returning();
-    await recordActivity(tx, { type: "dispute.updated", subjectType: "order", subjectId: before.orderId, changes: { state: [before.state, state] }, data: { disputeId: id } });
+    await recordActivity(tx, {
+      type: "dispute.updated",
+      subjectType: "order",
+      subjectId: before.orderId,
+      changes: { state: [before.state, state] },
+      data: { disputeId: id },
+    });
     return row!;
   });
 }
@@ -113,15 +125,26 @@ export async function disputeEvidence(ctx: Ctx, id: string): Promise<{ dispute: 
   if (order.contactId) {
     const contact = await getContact(reader, order.contactId);
     correspondence.push(`Contact: ${contact.name} <${contact.identities.map((i) => i.value).join(", ")}>`);
-    const tickets = await listTickets(reader, { conditions: { all: [{ field: "requester", op: "is", value: order.contactId }] }, sort: "created", limit: 100 });
+    const tickets = await listTickets(reader, {
+      conditions: { all: [{ field: "requester", op: "is", value: order.contactId }] },
+      sort: "created",
+      limit: 100,
+    });
     for (const ticket of tickets.items) {
       correspondence.push("", `Ticket #${ticket.number}: ${ticket.subject} (${ticket.channel}, ${ticket.status})`);
       const messages = await listMessages(reader, ticket.id, { includeNotes: false, limit: 100 });
       for (const m of messages.items) {
         correspondence.push(`${m.createdAt.toISOString()}  ${m.kind === "inbound" ? "from customer" : "to customer"} via ${m.channel}:`);
-        correspondence.push(...m.text.split("\n").slice(0, 40).map((l) => `    ${l}`));
+        correspondence.push(
+          ...m.text
+            .split("\n")
+            .slice(0, 40)
+            .map((l) => `    ${l}`),
+        );
         if (m.kind === "outbound") {
-          delivery.push(`${m.createdAt.toISOString()}  message to customer via ${m.channel}: ${m.deliveryStatus ?? "sent"}${m.attachments.length ? ` with ${m.attachments.map((a) => a.filename).join(", ")}` : ""}`);
+          delivery.push(
+            `${m.createdAt.toISOString()}  message to customer via ${m.channel}: ${m.deliveryStatus ?? "sent"}${m.attachments.length ? ` with ${m.attachments.map((a) => a.filename).join(", ")}` : ""}`,
+          );
         }
       }
     }
@@ -143,18 +166,28 @@ export async function disputeEvidence(ctx: Ctx, id: string): Promise<{ dispute: 
         `Buyer: ${order.buyerName ?? "—"} <${order.buyerEmail ?? order.buyerPhone ?? "—"}>`,
         `Event: ${event.name} · ${event.startsAt.toISOString()} (${event.timezone}) · ${event.state}${venue ? ` · ${venue.name}${venue.city ? `, ${venue.city}` : ""}` : ""}`,
         ...bundle.admissions.map(
-          (a) => `  ${[a.section, a.row, a.seat].filter(Boolean).join(" / ") || "general admission"} · ${money(a.price)} + fees ${money(a.fees)} · ${a.state}`,
+          (a) =>
+            `  ${[a.section, a.row, a.seat].filter(Boolean).join(" / ") || "general admission"} · ${money(a.price)} + fees ${money(a.fees)} · ${a.state}`,
         ),
         `Subtotal ${money(order.subtotal)} · fees ${money(order.fees)} · total ${money(order.total)} · refunded ${money(order.refundedTotal)}`,
-        ...bundle.payments.map((p) => `Payment: ${p.method}${p.brand ? ` ${p.brand}` : ""}${p.last4 ? ` ending ${p.last4}` : ""} · ${money(p.amount)} · ${p.gateway} ${p.gatewayChargeId ?? ""}`),
+        ...bundle.payments.map(
+          (p) =>
+            `Payment: ${p.method}${p.brand ? ` ${p.brand}` : ""}${p.last4 ? ` ending ${p.last4}` : ""} · ${money(p.amount)} · ${p.gateway} ${p.gatewayChargeId ?? ""}`,
+        ),
         ...refundRows.map((r) => `Refund ${r.createdAt.toISOString()} · ${money(r.amount)} · ${r.state} · ${r.gatewayRefundId ?? ""}`),
       ],
     },
-    { heading: "Purchase IP and location", lines: [`IP address: ${order.purchaseIp ?? "not recorded"}`, `Location: ${order.purchaseLocation ?? "not recorded"}`] },
+    {
+      heading: "Purchase IP and location",
+      lines: [`IP address: ${order.purchaseIp ?? "not recorded"}`, `Location: ${order.purchaseLocation ?? "not recorded"}`],
+    },
     { heading: "Delivery log", lines: delivery },
     {
       heading: "Scan log",
-      lines: scanRows.map((s) => `${s.scan.scannedAt.toISOString()}  ${s.barcode}  gate ${s.scan.gate ?? "—"}  device ${s.scan.device ?? "—"}  ${s.scan.result}`),
+      lines: scanRows.map(
+        (s) =>
+          `${s.scan.scannedAt.toISOString()}  ${s.barcode}  gate ${s.scan.gate ?? "—"}  device ${s.scan.device ?? "—"}  ${s.scan.result}`,
+      ),
     },
     { heading: "Correspondence", lines: correspondence },
   ];
@@ -177,13 +210,21 @@ export async function chargebackRate(ctx: Ctx, from: Date, to: Date): Promise<Ch
   authorize(ctx.actor, "commerce.read");
   const [tx, dx] = await Promise.all([
     ctx.db
-      .select({ currency: payments.currency, n: sql<number>`count(*)::int`, amount: sql<number>`coalesce(sum(${payments.amount}), 0)::bigint` })
+      .select({
+        currency: payments.currency,
+        n: sql<number>`count(*)::int`,
+        amount: sql<number>`coalesce(sum(${payments.amount}), 0)::bigint`,
+      })
       .from(payments)
       .innerJoin(orders, eq(orders.id, payments.orderId))
       .where(and(eq(payments.workspaceId, ctx.workspaceId), gte(orders.purchasedAt, from), lt(orders.purchasedAt, to)))
       .groupBy(payments.currency),
     ctx.db
-      .select({ currency: disputes.currency, n: sql<number>`count(*)::int`, amount: sql<number>`coalesce(sum(${disputes.amount}), 0)::bigint` })
+      .select({
+        currency: disputes.currency,
+        n: sql<number>`count(*)::int`,
+        amount: sql<number>`coalesce(sum(${disputes.amount}), 0)::bigint`,
+      })
       .from(disputes)
       .where(and(eq(disputes.workspaceId, ctx.workspaceId), gte(disputes.openedAt, from), lt(disputes.openedAt, to)))
       .groupBy(disputes.currency),

@@ -109,12 +109,17 @@ export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknow
 
     let orderInputs = dedupe(batch.orders ?? [], (o) => o.externalId);
     if (orderInputs.length) {
-      const eventIds = await idsByExternal(tx, source, orderInputs.map((o) => o.eventExternalId));
+      const eventIds = await idsByExternal(
+        tx,
+        source,
+        orderInputs.map((o) => o.eventExternalId),
+      );
       // A connector's sync may see orders of events outside its window: those wait for their event.
       if (options.skipUnknownEvents) orderInputs = orderInputs.filter((o) => eventIds.has(o.eventExternalId));
       const problems: FieldProblem[] = [];
       orderInputs.forEach((o, i) => {
-        if (!eventIds.has(o.eventExternalId)) problems.push({ path: `orders.${i}.eventExternalId`, message: `no event ${o.eventExternalId} from ${source}` });
+        if (!eventIds.has(o.eventExternalId))
+          problems.push({ path: `orders.${i}.eventExternalId`, message: `no event ${o.eventExternalId} from ${source}` });
       });
       if (problems.length) throw invalid(problems, "Some orders refer to events Usher does not know; send the events first");
       const contactIds = await matchBuyers(tx, orderInputs);
@@ -219,8 +224,16 @@ export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknow
 
     if (batch.attendees?.length) {
       const attendees = dedupe(batch.attendees, (a) => `${a.orderExternalId}/${a.externalId}`);
-      const orderIds = await orderIdsByExternal(tx, source, attendees.map((a) => a.orderExternalId));
-      const eventIds = await idsByExternal(tx, source, attendees.map((a) => a.eventExternalId));
+      const orderIds = await orderIdsByExternal(
+        tx,
+        source,
+        attendees.map((a) => a.orderExternalId),
+      );
+      const eventIds = await idsByExternal(
+        tx,
+        source,
+        attendees.map((a) => a.eventExternalId),
+      );
       const known = attendees.filter((a) => orderIds.has(a.orderExternalId) && eventIds.has(a.eventExternalId));
       const counts = await upsertAdmissions(tx, source, known, orderIds, eventIds, now);
       result.admissions += counts.admissions;
@@ -250,7 +263,13 @@ async function upsertVenues(ctx: Ctx, source: string, input: IncomingVenue[], no
       .values(chunk)
       .onConflictDoUpdate({
         target: [venues.workspaceId, venues.source, venues.externalId],
-        set: { name: sql`excluded.name`, city: sql`excluded.city`, country: sql`excluded.country`, timezone: sql`excluded.timezone`, updatedAt: now },
+        set: {
+          name: sql`excluded.name`,
+          city: sql`excluded.city`,
+          country: sql`excluded.country`,
+          timezone: sql`excluded.timezone`,
+          updatedAt: now,
+        },
       })
       .returning({ id: venues.id, externalId: venues.externalId });
     for (const r of done) out.set(r.externalId!, r.id);
@@ -366,18 +385,25 @@ async function matchBuyers(ctx: Ctx, input: IncomingOrder[]): Promise<Map<string
 function refuseCardNumbers(batch: IngestBatch): void {
   const problems: FieldProblem[] = [];
   const check = (path: string, value: unknown) => {
-    if (typeof value === "string" && redactCardNumbers(value).count > 0) problems.push({ path, message: "looks like a card number", code: "card_number" });
+    if (typeof value === "string" && redactCardNumbers(value).count > 0)
+      problems.push({ path, message: "looks like a card number", code: "card_number" });
   };
   (batch.orders ?? []).forEach((o, i) => {
     check(`orders.${i}.number`, o.number);
     check(`orders.${i}.buyer.name`, o.buyer.name);
     (o.payments ?? []).forEach((p: IncomingPayment, k) => {
       for (const [field, value] of Object.entries(p)) check(`orders.${i}.payments.${k}.${field}`, value);
-      if (p.last4 != null && !/^\d{4}$/.test(p.last4)) problems.push({ path: `orders.${i}.payments.${k}.last4`, message: "only the last four digits", code: "card_number" });
+      if (p.last4 != null && !/^\d{4}$/.test(p.last4))
+        problems.push({ path: `orders.${i}.payments.${k}.last4`, message: "only the last four digits", code: "card_number" });
     });
   });
   if (problems.length) {
-    throw new DomainError("commerce.card_number_refused", "Card numbers are never stored: send the method and the last four digits only", {}, problems);
+    throw new DomainError(
+      "commerce.card_number_refused",
+      "Card numbers are never stored: send the method and the last four digits only",
+      {},
+      problems,
+    );
   }
 }
 
@@ -400,7 +426,10 @@ export async function ingestSubscriptions(ctx: Ctx, source: string, items: Incom
   return inTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
     const input = dedupe(items, (s) => s.externalId);
-    const contactsByEmail = await findContactIdsByIdentities(tx, input.flatMap((s) => (s.email ? [{ kind: "email" as const, value: s.email }] : [])));
+    const contactsByEmail = await findContactIdsByIdentities(
+      tx,
+      input.flatMap((s) => (s.email ? [{ kind: "email" as const, value: s.email }] : [])),
+    );
     const out: SubscriptionRow[] = [];
     for (const chunk of chunks(input)) {
       const rows = await tx.db
@@ -467,7 +496,15 @@ export async function ingestSubscriptions(ctx: Ctx, source: string, items: Incom
             await tx.db
               .select({ externalId: billingEntries.externalId })
               .from(billingEntries)
-              .where(and(eq(billingEntries.workspaceId, tx.workspaceId), inArray(billingEntries.subscriptionId, out.map((s) => s.id))))
+              .where(
+                and(
+                  eq(billingEntries.workspaceId, tx.workspaceId),
+                  inArray(
+                    billingEntries.subscriptionId,
+                    out.map((s) => s.id),
+                  ),
+                ),
+              )
           ).map((r) => r.externalId)
         : [],
     );
@@ -487,8 +524,19 @@ export async function ingestAdvertisers(ctx: Ctx, items: IncomingAdvertiser[]): 
       const org = a.domain ? orgs.items.find((o) => o.domains.includes(a.domain!.toLowerCase())) : undefined;
       const [account] = await tx.db
         .insert(advertiserAccounts)
-        .values({ id: newId(), workspaceId: tx.workspaceId, organisationId: org?.id ?? null, externalId: a.externalId, name: a.name, currency: a.currency.toUpperCase(), createdAt: now })
-        .onConflictDoUpdate({ target: [advertiserAccounts.workspaceId, advertiserAccounts.externalId], set: { name: a.name, organisationId: sql`coalesce(excluded.organisation_id, ${advertiserAccounts.organisationId})` } })
+        .values({
+          id: newId(),
+          workspaceId: tx.workspaceId,
+          organisationId: org?.id ?? null,
+          externalId: a.externalId,
+          name: a.name,
+          currency: a.currency.toUpperCase(),
+          createdAt: now,
+        })
+        .onConflictDoUpdate({
+          target: [advertiserAccounts.workspaceId, advertiserAccounts.externalId],
+          set: { name: a.name, organisationId: sql`coalesce(excluded.organisation_id, ${advertiserAccounts.organisationId})` },
+        })
         .returning();
       if (a.campaigns?.length) {
         await tx.db
@@ -511,7 +559,13 @@ export async function ingestAdvertisers(ctx: Ctx, items: IncomingAdvertiser[]): 
           )
           .onConflictDoUpdate({
             target: [campaigns.workspaceId, campaigns.externalId],
-            set: { name: sql`excluded.name`, state: sql`excluded.state`, budget: sql`excluded.budget`, spent: sql`excluded.spent`, endsOn: sql`excluded.ends_on` },
+            set: {
+              name: sql`excluded.name`,
+              state: sql`excluded.state`,
+              budget: sql`excluded.budget`,
+              spent: sql`excluded.spent`,
+              endsOn: sql`excluded.ends_on`,
+            },
           });
       }
       out.push(account!);
@@ -520,18 +574,34 @@ export async function ingestAdvertisers(ctx: Ctx, items: IncomingAdvertiser[]): 
   });
 }
 
-export async function listAdvertiserAccounts(ctx: Ctx, organisationId?: string): Promise<(AdvertiserAccountRow & { campaigns: CampaignRow[] })[]> {
+export async function listAdvertiserAccounts(
+  ctx: Ctx,
+  organisationId?: string,
+): Promise<(AdvertiserAccountRow & { campaigns: CampaignRow[] })[]> {
   authorize(ctx.actor, "commerce.read");
   const accounts = await ctx.db
     .select()
     .from(advertiserAccounts)
-    .where(and(eq(advertiserAccounts.workspaceId, ctx.workspaceId), organisationId ? eq(advertiserAccounts.organisationId, organisationId) : undefined))
+    .where(
+      and(
+        eq(advertiserAccounts.workspaceId, ctx.workspaceId),
+        organisationId ? eq(advertiserAccounts.organisationId, organisationId) : undefined,
+      ),
+    )
     .limit(200);
   const list = accounts.length
     ? await ctx.db
         .select()
         .from(campaigns)
-        .where(and(eq(campaigns.workspaceId, ctx.workspaceId), inArray(campaigns.advertiserAccountId, accounts.map((a) => a.id))))
+        .where(
+          and(
+            eq(campaigns.workspaceId, ctx.workspaceId),
+            inArray(
+              campaigns.advertiserAccountId,
+              accounts.map((a) => a.id),
+            ),
+          ),
+        )
     : [];
   return accounts.map((a) => ({ ...a, campaigns: list.filter((c) => c.advertiserAccountId === a.id) }));
 }

@@ -78,7 +78,10 @@ export async function getEvent(ctx: Ctx, eventId: string): Promise<EventRow> {
   return row;
 }
 
-export async function listEvents(ctx: Ctx, filter: { from?: Date; ids?: string[] } = {}): Promise<(EventRow & { venueName: string | null })[]> {
+export async function listEvents(
+  ctx: Ctx,
+  filter: { from?: Date; ids?: string[] } = {},
+): Promise<(EventRow & { venueName: string | null })[]> {
   authorize(ctx.actor, "commerce.read");
   const rows = await ctx.db
     .select({ event: events, venueName: venues.name })
@@ -114,7 +117,12 @@ export async function setWorkspacePolicy(ctx: Ctx, input: unknown): Promise<Refu
       .insert(commercePolicies)
       .values({ workspaceId: tx.workspaceId, policy: parsed.data, updatedAt: now })
       .onConflictDoUpdate({ target: commercePolicies.workspaceId, set: { policy: parsed.data, updatedAt: now } });
-    await recordActivity(tx, { type: "commerce.policy_changed", subjectType: "workspace", subjectId: tx.workspaceId, changes: diff(before, parsed.data) });
+    await recordActivity(tx, {
+      type: "commerce.policy_changed",
+      subjectType: "workspace",
+      subjectId: tx.workspaceId,
+      changes: diff(before, parsed.data),
+    });
     return parsed.data;
   });
 }
@@ -130,7 +138,12 @@ export async function setEventPolicy(ctx: Ctx, eventId: string, override: unknow
       .set({ policy: parsed.data, updatedAt: tx.clock.now() })
       .where(and(eq(events.workspaceId, tx.workspaceId), eq(events.id, eventId)))
       .returning();
-    await recordActivity(tx, { type: "event.policy_changed", subjectType: "event", subjectId: eventId, changes: { policy: [event.policy, parsed.data] } });
+    await recordActivity(tx, {
+      type: "event.policy_changed",
+      subjectType: "event",
+      subjectId: eventId,
+      changes: { policy: [event.policy, parsed.data] },
+    });
     return row!;
   });
 }
@@ -166,7 +179,15 @@ export async function createEvent(ctx: Ctx, input: NewEvent): Promise<EventRow> 
     const now = tx.clock.now();
     const [row] = await tx.db
       .insert(events)
-      .values({ id: newId(), workspaceId: tx.workspaceId, ...input, venueId: input.venueId ?? null, capacity: input.capacity ?? null, createdAt: now, updatedAt: now })
+      .values({
+        id: newId(),
+        workspaceId: tx.workspaceId,
+        ...input,
+        venueId: input.venueId ?? null,
+        capacity: input.capacity ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     await recordActivity(tx, { type: "event.created", subjectType: "event", subjectId: row!.id });
     return row!;

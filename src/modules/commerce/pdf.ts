@@ -21,7 +21,11 @@ const FONT = FONT_CANDIDATES.find((p) => existsSync(p));
 
 function newDocument(title: string): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   // A fixed creation date keeps the same input the same bytes (tests, caching).
-  const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: title, Producer: "Usher", Creator: "Usher", CreationDate: new Date(0) } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    info: { Title: title, Producer: "Usher", Creator: "Usher", CreationDate: new Date(0) },
+  });
   if (FONT) doc.font(FONT);
   const parts: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => parts.push(chunk));
@@ -49,17 +53,32 @@ export async function ticketPdf(input: TicketPdfInput): Promise<Buffer> {
   for (const [i, a] of input.admissions.entries()) {
     if (i > 0) doc.addPage();
     doc.fontSize(22).text(input.event.name);
-    doc.moveDown(0.3).fontSize(12).text(`${L("when")}: ${when}`);
+    doc
+      .moveDown(0.3)
+      .fontSize(12)
+      .text(`${L("when")}: ${when}`);
     if (input.venueName) doc.text(`${L("venue")}: ${input.venueName}`);
     doc.text(`${L("order")}: ${input.orderNumber}`);
     doc.moveDown();
-    const place = a.section || a.row || a.seat ? [a.section && `${L("section")} ${a.section}`, a.row && `${L("row")} ${a.row}`, a.seat && `${L("seat")} ${a.seat}`].filter(Boolean).join(" · ") : L("general");
+    const place =
+      a.section || a.row || a.seat
+        ? [a.section && `${L("section")} ${a.section}`, a.row && `${L("row")} ${a.row}`, a.seat && `${L("seat")} ${a.seat}`]
+            .filter(Boolean)
+            .join(" · ")
+        : L("general");
     doc.fontSize(16).text(place);
     doc.fontSize(12).text(`${L("price")}: ${formatMoney(a.price, input.currency, input.locale)}`);
     const png = await QRCode.toBuffer(a.barcode, { errorCorrectionLevel: "M", margin: 1, width: 220 });
     doc.moveDown().image(png, { width: 200 });
-    doc.moveDown(0.5).fontSize(10).text(`${L("barcode")}: ${a.barcode}`);
-    if (input.reissuedAt) doc.moveDown().fontSize(9).text(L("reissued", { date: input.reissuedAt.toISOString().slice(0, 10) }));
+    doc
+      .moveDown(0.5)
+      .fontSize(10)
+      .text(`${L("barcode")}: ${a.barcode}`);
+    if (input.reissuedAt)
+      doc
+        .moveDown()
+        .fontSize(9)
+        .text(L("reissued", { date: input.reissuedAt.toISOString().slice(0, 10) }));
   }
   doc.end();
   return done;
@@ -86,7 +105,12 @@ export async function evidencePdf(title: string, sections: EvidenceSection[]): P
 
 export function formatWhen(at: Date, timezone: string, locale: string | null): string {
   try {
-    return new Intl.DateTimeFormat(locale ?? "en", { dateStyle: "full", timeStyle: "short", timeZone: timezone, timeZoneName: "short" }).format(at);
+    return new Intl.DateTimeFormat(locale ?? "en", {
+      dateStyle: "full",
+      timeStyle: "short",
+      timeZone: timezone,
+      timeZoneName: "short",
+    }).format(at);
   } catch {
     return at.toISOString();
   }

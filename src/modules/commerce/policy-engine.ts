@@ -31,7 +31,11 @@ export const refundPolicySchema = z
     /** Days after purchase a refund may be asked for; null: no limit. */
     windowDays: z.number().int().min(0).max(3650).nullable(),
     /** Hours before the event after which no refund is given. */
-    cutoffHours: z.number().int().min(0).max(24 * 365),
+    cutoffHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365),
     /** Whether booking fees come back with the ticket price (they always do for a cancelled event). */
     feesRefundable: z.boolean(),
     /** What a voluntary refund costs the fan. */
@@ -143,7 +147,10 @@ export function adminFeeOf(fee: RefundPolicy["adminFee"], price: number): number
 export function decideRefund(input: PolicyInput): Decision {
   const { policy, event, now, currency } = input;
   const lang = input.locale;
-  const reason = (code: string, params: Record<string, unknown> = {}): Reason => ({ code, text: t(lang, `commerce:reason.${code}`, params) });
+  const reason = (code: string, params: Record<string, unknown> = {}): Reason => ({
+    code,
+    text: t(lang, `commerce:reason.${code}`, params),
+  });
   const money = (amount: number) => formatMoney(amount, currency, lang);
   const reasons: Reason[] = [];
 
@@ -158,7 +165,10 @@ export function decideRefund(input: PolicyInput): Decision {
     currency,
     options: ["keep", ...options],
     needsApproval: eligible && amount > policy.autoApproveMax,
-    reasons: eligible && amount > policy.autoApproveMax ? [...reasons, reason("needs_approval", { limit: money(policy.autoApproveMax) })] : reasons,
+    reasons:
+      eligible && amount > policy.autoApproveMax
+        ? [...reasons, reason("needs_approval", { limit: money(policy.autoApproveMax) })]
+        : reasons,
   });
 
   if (live.length === 0) {
@@ -219,7 +229,9 @@ export function decideRefund(input: PolicyInput): Decision {
 export function decideExchange(input: PolicyInput): Decision {
   const d = decideRefund({ ...input, policy: { ...input.policy, refundable: true } });
   const allowed = d.options.includes("exchange");
-  const reasons = allowed ? d.reasons.filter((r) => !["refund_amount", "fees_kept", "fees_refunded", "admin_fee", "needs_approval"].includes(r.code)) : d.reasons;
+  const reasons = allowed
+    ? d.reasons.filter((r) => !["refund_amount", "fees_kept", "fees_refunded", "admin_fee", "needs_approval"].includes(r.code))
+    : d.reasons;
   if (!allowed && d.eligible) reasons.push({ code: "not_exchangeable", text: t(input.locale, "commerce:reason.not_exchangeable") });
   return { eligible: allowed, amount: 0, currency: input.currency, options: d.options, needsApproval: false, reasons };
 }

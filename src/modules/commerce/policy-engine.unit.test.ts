@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_POLICY, type PolicyInput, type RefundPolicy, adminFeeOf, decideExchange, decideRefund, effectivePolicy } from "./policy-engine";
+import {
+  DEFAULT_POLICY,
+  type PolicyInput,
+  type RefundPolicy,
+  adminFeeOf,
+  decideExchange,
+  decideRefund,
+  effectivePolicy,
+} from "./policy-engine";
 
 const DAY = 86_400_000;
 const now = new Date("2026-03-01T12:00:00Z");
@@ -39,14 +47,22 @@ describe("refund policy engine", () => {
   });
 
   it("refuses inside the cut-off before the event", () => {
-    const d = decideRefund(input({ event: { state: "scheduled", startsAt: new Date(now.getTime() + 10 * 3_600_000), stateChangedAt: null } }));
+    const d = decideRefund(
+      input({ event: { state: "scheduled", startsAt: new Date(now.getTime() + 10 * 3_600_000), stateChangedAt: null } }),
+    );
     expect(d.eligible).toBe(false);
     expect(d.reasons.map((r) => r.code)).toContain("cutoff_passed");
   });
 
   it("refunds a cancelled event in full, fees included, even when the policy says not refundable", () => {
     const d = decideRefund(
-      input({ event: { state: "cancelled", startsAt: new Date(now.getTime() + DAY), stateChangedAt: now }, purchasedAt: new Date(now.getTime() - 90 * DAY) }, { refundable: false }),
+      input(
+        {
+          event: { state: "cancelled", startsAt: new Date(now.getTime() + DAY), stateChangedAt: now },
+          purchasedAt: new Date(now.getTime() - 90 * DAY),
+        },
+        { refundable: false },
+      ),
     );
     expect(d).toMatchObject({ eligible: true, amount: 9700, options: ["keep", "refund"] });
   });
@@ -117,7 +133,11 @@ describe("refund policy engine", () => {
             input(
               {
                 admissions: admissions as PolicyInput["admissions"],
-                event: { state: state as "scheduled", startsAt: new Date(now.getTime() + startInDays * DAY), stateChangedAt: new Date(now.getTime() - DAY) },
+                event: {
+                  state: state as "scheduled",
+                  startsAt: new Date(now.getTime() + startInDays * DAY),
+                  stateChangedAt: new Date(now.getTime() - DAY),
+                },
                 purchasedAt: new Date(now.getTime() - boughtDaysAgo * DAY),
               },
               { adminFee, feesRefundable },

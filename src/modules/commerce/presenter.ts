@@ -28,7 +28,9 @@ import type { Outcome } from "./workflows";
 /** Money on the wire: integer minor units and an ISO 4217 currency, never floats. */
 const money = z.number().int();
 
-export const scanSchema = z.object({ id: z.string(), scannedAt: timestamp, gate: z.string().nullable(), device: z.string().nullable(), result: z.string() }).meta({ id: "Scan" });
+export const scanSchema = z
+  .object({ id: z.string(), scannedAt: timestamp, gate: z.string().nullable(), device: z.string().nullable(), result: z.string() })
+  .meta({ id: "Scan" });
 const presentScan = (s: ScanRow) => ({ id: s.id, scannedAt: isoRequired(s.scannedAt), gate: s.gate, device: s.device, result: s.result });
 
 export const admissionSchema = z
@@ -93,7 +95,17 @@ export const presentEvent = (e: EventRow, venueName: string | null = null) => ({
   policy: e.policy ?? null,
 });
 
-export const paymentSchema = z.object({ id: z.string(), method: z.string(), brand: z.string().nullable(), last4: z.string().nullable(), amount: money, currency: z.string(), gateway: z.string() }).meta({ id: "Payment" });
+export const paymentSchema = z
+  .object({
+    id: z.string(),
+    method: z.string(),
+    brand: z.string().nullable(),
+    last4: z.string().nullable(),
+    amount: money,
+    currency: z.string(),
+    gateway: z.string(),
+  })
+  .meta({ id: "Payment" });
 
 export const orderSchema = z
   .object({
@@ -136,14 +148,38 @@ export function presentOrder(view: OrderView | OrderBundle) {
     purchasedAt: isoRequired(o.purchasedAt),
     admissions: view.admissions.map(presentAdmission),
     // Method and last four digits only: nothing else of a card is ever stored or shown.
-    payments: view.payments.map((p) => ({ id: p.id, method: p.method, brand: p.brand, last4: p.last4, amount: p.amount, currency: p.currency, gateway: p.gateway })),
+    payments: view.payments.map((p) => ({
+      id: p.id,
+      method: p.method,
+      brand: p.brand,
+      last4: p.last4,
+      amount: p.amount,
+      currency: p.currency,
+      gateway: p.gateway,
+    })),
   };
 }
 
 export const billingSchema = z
-  .object({ id: z.string(), kind: z.string(), amount: money, currency: z.string(), status: z.string(), description: z.string(), occurredAt: timestamp })
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    amount: money,
+    currency: z.string(),
+    status: z.string(),
+    description: z.string(),
+    occurredAt: timestamp,
+  })
   .meta({ id: "BillingEntry" });
-const presentBilling = (b: BillingEntryRow) => ({ id: b.id, kind: b.kind, amount: b.amount, currency: b.currency, status: b.status, description: b.description, occurredAt: isoRequired(b.occurredAt) });
+const presentBilling = (b: BillingEntryRow) => ({
+  id: b.id,
+  kind: b.kind,
+  amount: b.amount,
+  currency: b.currency,
+  status: b.status,
+  description: b.description,
+  occurredAt: isoRequired(b.occurredAt),
+});
 
 export const subscriptionSchema = z
   .object({
@@ -173,12 +209,33 @@ export const presentSubscription = (s: SubscriptionRow & { billing?: BillingEntr
   billing: (s.billing ?? []).map(presentBilling),
 });
 
-const pastTicketSchema = z.object({ id: z.string(), number: z.number().int(), subject: z.string(), status: z.string(), channel: z.string(), createdAt: timestamp, satisfaction: z.number().nullable() });
+const pastTicketSchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  subject: z.string(),
+  status: z.string(),
+  channel: z.string(),
+  createdAt: timestamp,
+  satisfaction: z.number().nullable(),
+});
 /** Satisfaction comes from the feedback module when there is one; until then it is null, never invented. */
-const presentPastTicket = (t: TicketRow) => ({ id: t.id, number: t.number, subject: t.subject, status: t.status, channel: t.channel, createdAt: isoRequired(t.createdAt), satisfaction: null });
+const presentPastTicket = (t: TicketRow) => ({
+  id: t.id,
+  number: t.number,
+  subject: t.subject,
+  status: t.status,
+  channel: t.channel,
+  createdAt: isoRequired(t.createdAt),
+  satisfaction: null,
+});
 
 export const customerSchema = z
-  .object({ contact: contactSchema, orders: z.array(orderSchema), subscriptions: z.array(subscriptionSchema), tickets: z.array(pastTicketSchema) })
+  .object({
+    contact: contactSchema,
+    orders: z.array(orderSchema),
+    subscriptions: z.array(subscriptionSchema),
+    tickets: z.array(pastTicketSchema),
+  })
   .meta({ id: "Customer360" });
 
 export const presentCustomer = (c: Customer360) => ({
@@ -201,7 +258,16 @@ export const decisionSchema = z
 export const presentDecision = (d: Decision) => d;
 
 export const refundSchema = z
-  .object({ id: z.string(), amount: money, currency: z.string(), state: z.string(), gateway: z.string(), gatewayRefundId: z.string().nullable(), admissionIds: z.array(z.string()), createdAt: timestamp })
+  .object({
+    id: z.string(),
+    amount: money,
+    currency: z.string(),
+    state: z.string(),
+    gateway: z.string(),
+    gatewayRefundId: z.string().nullable(),
+    admissionIds: z.array(z.string()),
+    createdAt: timestamp,
+  })
   .meta({ id: "Refund" });
 const presentRefund = (r: RefundRow) => ({
   id: r.id,
@@ -261,7 +327,11 @@ export const presentOutcome = (o: Outcome) => ({
   admissions: (o.admissions ?? []).map(presentAdmission),
 });
 
-export const subscriptionOutcomeSchema = z.object({ subscription: subscriptionSchema, entry: billingSchema.nullable(), request: requestSchema });
+export const subscriptionOutcomeSchema = z.object({
+  subscription: subscriptionSchema,
+  entry: billingSchema.nullable(),
+  request: requestSchema,
+});
 export const presentSubscriptionOutcome = (o: SubscriptionOutcome) => ({
   subscription: presentSubscription(o.subscription),
   entry: o.entry ? presentBilling(o.entry) : null,
@@ -269,7 +339,17 @@ export const presentSubscriptionOutcome = (o: SubscriptionOutcome) => ({
 });
 
 export const disputeSchema = z
-  .object({ id: z.string(), paymentId: z.string(), orderId: z.string(), reason: z.string(), amount: money, currency: z.string(), state: z.string(), openedAt: timestamp, respondBy: nullableTimestamp })
+  .object({
+    id: z.string(),
+    paymentId: z.string(),
+    orderId: z.string(),
+    reason: z.string(),
+    amount: money,
+    currency: z.string(),
+    state: z.string(),
+    openedAt: timestamp,
+    respondBy: nullableTimestamp,
+  })
   .meta({ id: "Dispute" });
 export const presentDispute = (d: DisputeRow) => ({
   id: d.id,
@@ -301,7 +381,18 @@ export const advertiserSchema = z
     organisationId: z.string().nullable(),
     externalId: z.string().nullable(),
     currency: z.string(),
-    campaigns: z.array(z.object({ id: z.string(), name: z.string(), state: z.string(), budget: money, spent: money, currency: z.string(), startsOn: z.string().nullable(), endsOn: z.string().nullable() })),
+    campaigns: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        state: z.string(),
+        budget: money,
+        spent: money,
+        currency: z.string(),
+        startsOn: z.string().nullable(),
+        endsOn: z.string().nullable(),
+      }),
+    ),
   })
   .meta({ id: "AdvertiserAccount" });
 export const presentAdvertiser = (a: AdvertiserAccountRow & { campaigns: CampaignRow[] }) => ({
@@ -310,5 +401,14 @@ export const presentAdvertiser = (a: AdvertiserAccountRow & { campaigns: Campaig
   organisationId: a.organisationId,
   externalId: a.externalId,
   currency: a.currency,
-  campaigns: a.campaigns.map((c) => ({ id: c.id, name: c.name, state: c.state, budget: c.budget, spent: c.spent, currency: c.currency, startsOn: c.startsOn, endsOn: c.endsOn })),
+  campaigns: a.campaigns.map((c) => ({
+    id: c.id,
+    name: c.name,
+    state: c.state,
+    budget: c.budget,
+    spent: c.spent,
+    currency: c.currency,
+    startsOn: c.startsOn,
+    endsOn: c.endsOn,
+  })),
 });

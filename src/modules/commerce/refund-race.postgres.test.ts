@@ -59,7 +59,9 @@ describe("two refund requests on one order at the same moment", () => {
       requestRefund(ws.admin.ctx, deps, { orderId, idempotencyKey: "k-1" }),
       requestRefund(ws.admin.ctx, deps, { orderId, idempotencyKey: "k-1" }),
     ]);
-    const fulfilled = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<Awaited<ReturnType<typeof requestRefund>>>[];
+    const fulfilled = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<typeof requestRefund>>
+    >[];
     // The second waits on the order's lock, then either replays the first or is refused: never a second refund.
     expect(fulfilled.length).toBeGreaterThanOrEqual(1);
     expect(new Set(fulfilled.map((r) => r.value.refund!.id)).size).toBe(1);

@@ -8,7 +8,17 @@ import { customerOfTicket } from "./customer360";
 import { commerceDeps } from "./deps";
 import { chargebackRate, disputeEvidence, getDispute, openDispute, setDisputeState } from "./disputes";
 import { ingest, ingestAdvertisers, ingestSubscriptions, listAdvertiserAccounts } from "./ingest";
-import { changeEventState, createEvent, decisionsFor, getOrder, getWorkspacePolicy, listEvents, readWorkspacePolicy, setEventPolicy, setWorkspacePolicy } from "./orders";
+import {
+  changeEventState,
+  createEvent,
+  decisionsFor,
+  getOrder,
+  getWorkspacePolicy,
+  listEvents,
+  readWorkspacePolicy,
+  setEventPolicy,
+  setWorkspacePolicy,
+} from "./orders";
 import { refundPolicySchema } from "./policy-engine";
 import {
   advertiserSchema,
@@ -43,11 +53,35 @@ const currency = z.string().regex(/^[A-Za-z]{3}$/, "an ISO 4217 currency code");
 const ext = z.string().min(1).max(200);
 const text = (max = 500) => z.string().max(max);
 
-const venueBody = z.object({ externalId: ext, name: text(300), city: text(200).nullish(), country: z.string().length(2).nullish(), timezone: timezoneSchema }).strict();
-const eventBody = z
-  .object({ externalId: ext, name: text(300), startsAt: when, timezone: timezoneSchema, state: z.enum(eventStates).optional(), capacity: z.number().int().min(0).nullish(), venue: venueBody.nullish() })
+const venueBody = z
+  .object({
+    externalId: ext,
+    name: text(300),
+    city: text(200).nullish(),
+    country: z.string().length(2).nullish(),
+    timezone: timezoneSchema,
+  })
   .strict();
-const scanBody = z.object({ externalId: ext.nullish(), scannedAt: when, gate: text(100).nullish(), device: text(100).nullish(), result: z.enum(["accepted", "rejected", "duplicate"]).optional() }).strict();
+const eventBody = z
+  .object({
+    externalId: ext,
+    name: text(300),
+    startsAt: when,
+    timezone: timezoneSchema,
+    state: z.enum(eventStates).optional(),
+    capacity: z.number().int().min(0).nullish(),
+    venue: venueBody.nullish(),
+  })
+  .strict();
+const scanBody = z
+  .object({
+    externalId: ext.nullish(),
+    scannedAt: when,
+    gate: text(100).nullish(),
+    device: text(100).nullish(),
+    result: z.enum(["accepted", "rejected", "duplicate"]).optional(),
+  })
+  .strict();
 const admissionBody = z
   .object({
     externalId: ext,
@@ -63,7 +97,15 @@ const admissionBody = z
   .strict();
 // last4 is checked by the service, which refuses a card number with its own code rather than a generic format error.
 const paymentBody = z
-  .object({ method: text(50), brand: text(50).nullish(), last4: text(40).nullish(), amount, currency, gateway: text(50).optional(), chargeId: text(200).nullish() })
+  .object({
+    method: text(50),
+    brand: text(50).nullish(),
+    last4: text(40).nullish(),
+    amount,
+    currency,
+    gateway: text(50).optional(),
+    chargeId: text(200).nullish(),
+  })
   .strict();
 const orderBody = z
   .object({
@@ -100,7 +142,15 @@ const subscriptionBody = z
     billing: z
       .array(
         z
-          .object({ externalId: ext.nullish(), kind: z.enum(["charge", "refund", "credit"]), amount, status: text(50), description: text(500), gatewayId: text(200).nullish(), occurredAt: when })
+          .object({
+            externalId: ext.nullish(),
+            kind: z.enum(["charge", "refund", "credit"]),
+            amount,
+            status: text(50),
+            description: text(500),
+            gatewayId: text(200).nullish(),
+            occurredAt: when,
+          })
           .strict(),
       )
       .max(500)
@@ -116,7 +166,15 @@ const advertiserBody = z
     campaigns: z
       .array(
         z
-          .object({ externalId: ext, name: text(300), state: text(50).optional(), budget: amount.optional(), spent: amount.optional(), startsOn: z.iso.date().nullish(), endsOn: z.iso.date().nullish() })
+          .object({
+            externalId: ext,
+            name: text(300),
+            state: text(50).optional(),
+            budget: amount.optional(),
+            spent: amount.optional(),
+            startsOn: z.iso.date().nullish(),
+            endsOn: z.iso.date().nullish(),
+          })
           .strict(),
       )
       .max(500)
@@ -182,7 +240,14 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
 
   app.post(
     "/api/v1/commerce/ingest",
-    { schema: { tags, summary: "Upsert venues, events, orders, attendees, subscriptions and advertisers by external id (idempotent)", body: ingestBody, response: { 200: ingestResult, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Upsert venues, events, orders, attendees, subscriptions and advertisers by external id (idempotent)",
+        body: ingestBody,
+        response: { 200: ingestResult, ...problemResponses },
+      },
+    },
     async (request) => {
       const ctx = ctxOf(request);
       const { subscriptions, advertisers, ...batch } = request.body;
@@ -208,11 +273,27 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
       const ctx = ctxOf(request);
       const source = request.params.source;
       const body = request.body;
-      const empty = { venues: 0, events: 0, orders: 0, admissions: 0, payments: 0, scans: 0, matchedContacts: 0, subscriptions: 0, advertisers: 0 };
+      const empty = {
+        venues: 0,
+        events: 0,
+        orders: 0,
+        admissions: 0,
+        payments: 0,
+        scans: 0,
+        matchedContacts: 0,
+        subscriptions: 0,
+        advertisers: 0,
+      };
       let applied = empty;
-      if (body.type === "subscription.updated") applied = { ...empty, subscriptions: (await ingestSubscriptions(ctx, source, [body.data])).length };
+      if (body.type === "subscription.updated")
+        applied = { ...empty, subscriptions: (await ingestSubscriptions(ctx, source, [body.data])).length };
       else {
-        const batch = body.type === "event.updated" ? { events: [body.data] } : body.type === "order.updated" ? { orders: [body.data] } : { attendees: [body.data] };
+        const batch =
+          body.type === "event.updated"
+            ? { events: [body.data] }
+            : body.type === "order.updated"
+              ? { orders: [body.data] }
+              : { attendees: [body.data] };
         applied = { ...empty, ...(await ingest(ctx, { source, ...batch })) };
       }
       return reply.status(202).send({ id: body.id, applied });
@@ -221,15 +302,27 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- events and policy
 
-  app.get("/api/v1/commerce/events", { schema: { tags, response: { 200: listOf(eventSchema), ...problemResponses } } }, async (request) => ({
-    items: (await listEvents(ctxOf(request))).map((e) => presentEvent(e, e.venueName)),
-  }));
+  app.get(
+    "/api/v1/commerce/events",
+    { schema: { tags, response: { 200: listOf(eventSchema), ...problemResponses } } },
+    async (request) => ({
+      items: (await listEvents(ctxOf(request))).map((e) => presentEvent(e, e.venueName)),
+    }),
+  );
   app.post(
     "/api/v1/commerce/events",
     {
       schema: {
         tags,
-        body: z.object({ name: text(300).min(1), startsAt: when, timezone: timezoneSchema, venueId: z.uuid().nullish(), capacity: z.number().int().min(0).nullish() }).strict(),
+        body: z
+          .object({
+            name: text(300).min(1),
+            startsAt: when,
+            timezone: timezoneSchema,
+            venueId: z.uuid().nullish(),
+            capacity: z.number().int().min(0).nullish(),
+          })
+          .strict(),
         response: { 201: eventSchema, ...problemResponses },
       },
     },
@@ -251,7 +344,13 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
   app.put(
     "/api/v1/commerce/events/:id/policy",
     {
-      schema: { tags, summary: "Override the refund policy for one event (null: none)", params: idParams, body: refundPolicySchema.partial().strict().nullable(), response: { 200: eventSchema, ...problemResponses } },
+      schema: {
+        tags,
+        summary: "Override the refund policy for one event (null: none)",
+        params: idParams,
+        body: refundPolicySchema.partial().strict().nullable(),
+        response: { 200: eventSchema, ...problemResponses },
+      },
     },
     async (request) => presentEvent(await setEventPolicy(ctxOf(request), request.params.id, request.body)),
   );
@@ -260,14 +359,23 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
   );
   app.put(
     "/api/v1/commerce/policy",
-    { schema: { tags, summary: "The workspace's refund and exchange policy", body: refundPolicySchema, response: { 200: refundPolicySchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "The workspace's refund and exchange policy",
+        body: refundPolicySchema,
+        response: { 200: refundPolicySchema, ...problemResponses },
+      },
+    },
     async (request) => setWorkspacePolicy(ctxOf(request), request.body),
   );
 
   // ---------------------------------------------------------------- orders and workflows
 
-  app.get("/api/v1/commerce/orders/:id", { schema: { tags, params: idParams, response: { 200: orderSchema, ...problemResponses } } }, async (request) =>
-    presentOrder(await getOrder(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/commerce/orders/:id",
+    { schema: { tags, params: idParams, response: { 200: orderSchema, ...problemResponses } } },
+    async (request) => presentOrder(await getOrder(ctxOf(request), request.params.id)),
   );
   app.get(
     "/api/v1/commerce/orders/:id/decision",
@@ -290,12 +398,24 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
         summary: "Refund (within policy at once; otherwise filed for a supervisor). Send an Idempotency-Key header to retry safely.",
         params: idParams,
         headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }).loose(),
-        body: z.object({ admissionIds: z.array(z.uuid()).max(100).optional(), amount: amount.optional(), currency: currency.optional(), reason: text(500).optional(), ticketId: z.uuid().nullish() }).strict(),
+        body: z
+          .object({
+            admissionIds: z.array(z.uuid()).max(100).optional(),
+            amount: amount.optional(),
+            currency: currency.optional(),
+            reason: text(500).optional(),
+            ticketId: z.uuid().nullish(),
+          })
+          .strict(),
         response: { 201: outcomeSchema, 202: outcomeSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const outcome = await requestRefund(ctxOf(request), deps(), { ...request.body, orderId: request.params.id, idempotencyKey: request.headers["idempotency-key"] });
+      const outcome = await requestRefund(ctxOf(request), deps(), {
+        ...request.body,
+        orderId: request.params.id,
+        idempotencyKey: request.headers["idempotency-key"],
+      });
       return reply.status(outcome.request.state === "completed" ? 201 : 202).send(presentOutcome(outcome));
     },
   );
@@ -307,12 +427,22 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
         summary: "Exchange tickets to another date or seats (availability through the event's connector)",
         params: idParams,
         body: z
-          .object({ admissionIds: z.array(z.uuid()).max(100).optional(), toEventId: z.uuid(), section: text(100).nullish(), row: text(50).nullish(), seats: z.array(text(50)).max(100).optional(), ticketId: z.uuid().nullish() })
+          .object({
+            admissionIds: z.array(z.uuid()).max(100).optional(),
+            toEventId: z.uuid(),
+            section: text(100).nullish(),
+            row: text(50).nullish(),
+            seats: z.array(text(50)).max(100).optional(),
+            ticketId: z.uuid().nullish(),
+          })
           .strict(),
         response: { 201: outcomeSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(presentOutcome(await exchangeAdmissions(ctxOf(request), deps(), { ...request.body, orderId: request.params.id }))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(presentOutcome(await exchangeAdmissions(ctxOf(request), deps(), { ...request.body, orderId: request.params.id }))),
   );
   app.post(
     "/api/v1/commerce/orders/:id/transfers",
@@ -320,11 +450,18 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
       schema: {
         tags,
         params: idParams,
-        body: z.object({ admissionId: z.uuid(), to: z.object({ email: z.email(), name: text(200).optional() }).strict(), ticketId: z.uuid().nullish() }).strict(),
+        body: z
+          .object({
+            admissionId: z.uuid(),
+            to: z.object({ email: z.email(), name: text(200).optional() }).strict(),
+            ticketId: z.uuid().nullish(),
+          })
+          .strict(),
         response: { 201: outcomeSchema, ...problemResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(presentOutcome(await transferAdmission(ctxOf(request), { ...request.body, orderId: request.params.id }))),
+    async (request, reply) =>
+      reply.status(201).send(presentOutcome(await transferAdmission(ctxOf(request), { ...request.body, orderId: request.params.id }))),
   );
   app.post(
     "/api/v1/commerce/orders/:id/reissue",
@@ -340,7 +477,11 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const outcome = await reissueTickets(ctxOf(request), { orderId: request.params.id, ticketId: request.body.ticketId });
       if (request.headers.accept?.includes("application/pdf")) {
-        return reply.status(201).type("application/pdf").header("content-disposition", `attachment; filename="tickets.pdf"`).send(outcome.pdf as never);
+        return reply
+          .status(201)
+          .type("application/pdf")
+          .header("content-disposition", `attachment; filename="tickets.pdf"`)
+          .send(outcome.pdf as never);
       }
       return reply.status(201).send(presentOutcome(outcome));
     },
@@ -355,9 +496,21 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
     app.post(
       `/api/v1/commerce/requests/:id/${verb}`,
       {
-        schema: { tags, summary: `${verb === "approve" ? "Approve" : "Reject"} a request (supervisors)`, params: idParams, body: z.object({ note: text(2000).nullish() }).strict().optional(), response: { 200: outcomeSchema, ...problemResponses } },
+        schema: {
+          tags,
+          summary: `${verb === "approve" ? "Approve" : "Reject"} a request (supervisors)`,
+          params: idParams,
+          body: z
+            .object({ note: text(2000).nullish() })
+            .strict()
+            .optional(),
+          response: { 200: outcomeSchema, ...problemResponses },
+        },
       },
-      async (request) => presentOutcome(await decideRequest(ctxOf(request), deps(), request.params.id, { approve: verb === "approve", note: request.body?.note })),
+      async (request) =>
+        presentOutcome(
+          await decideRequest(ctxOf(request), deps(), request.params.id, { approve: verb === "approve", note: request.body?.note }),
+        ),
     );
   }
 
@@ -372,7 +525,16 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
           z.object({ action: z.literal("cancel"), ticketId: z.uuid().nullish() }).strict(),
           z.object({ action: z.literal("renew"), ticketId: z.uuid().nullish() }).strict(),
           z.object({ action: z.literal("upgrade"), plan: text(200).min(1), price: amount, ticketId: z.uuid().nullish() }).strict(),
-          z.object({ action: z.literal("credit"), amount, currency, billingEntryId: z.uuid(), reason: text(500).optional(), ticketId: z.uuid().nullish() }).strict(),
+          z
+            .object({
+              action: z.literal("credit"),
+              amount,
+              currency,
+              billingEntryId: z.uuid(),
+              reason: text(500).optional(),
+              ticketId: z.uuid().nullish(),
+            })
+            .strict(),
         ]),
         response: { 200: subscriptionOutcomeSchema, ...problemResponses },
       },
@@ -380,7 +542,9 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
     async (request) => {
       const ctx = ctxOf(request);
       const policy = await getWorkspacePolicy(ctx);
-      return presentSubscriptionOutcome(await changeSubscription(ctx, deps(), request.params.id, request.body, { autoApproveMax: policy.autoApproveMax }));
+      return presentSubscriptionOutcome(
+        await changeSubscription(ctx, deps(), request.params.id, request.body, { autoApproveMax: policy.autoApproveMax }),
+      );
     },
   );
 
@@ -391,23 +555,48 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        body: z.object({ paymentId: z.uuid(), reason: text(500).min(1), amount: amount.optional(), currency: currency.optional(), externalId: ext.nullish(), openedAt: when.optional(), respondBy: when.nullish() }).strict(),
+        body: z
+          .object({
+            paymentId: z.uuid(),
+            reason: text(500).min(1),
+            amount: amount.optional(),
+            currency: currency.optional(),
+            externalId: ext.nullish(),
+            openedAt: when.optional(),
+            respondBy: when.nullish(),
+          })
+          .strict(),
         response: { 201: disputeSchema, ...problemResponses },
       },
     },
     async (request, reply) => reply.status(201).send(presentDispute(await openDispute(ctxOf(request), request.body))),
   );
-  app.get("/api/v1/commerce/disputes/:id", { schema: { tags, params: idParams, response: { 200: disputeSchema, ...problemResponses } } }, async (request) =>
-    presentDispute(await getDispute(ctxOf(request), request.params.id)),
+  app.get(
+    "/api/v1/commerce/disputes/:id",
+    { schema: { tags, params: idParams, response: { 200: disputeSchema, ...problemResponses } } },
+    async (request) => presentDispute(await getDispute(ctxOf(request), request.params.id)),
   );
   app.patch(
     "/api/v1/commerce/disputes/:id",
-    { schema: { tags, params: idParams, body: z.object({ state: z.enum(disputeStates) }).strict(), response: { 200: disputeSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: z.object({ state: z.enum(disputeStates) }).strict(),
+        response: { 200: disputeSchema, ...problemResponses },
+      },
+    },
     async (request) => presentDispute(await setDisputeState(ctxOf(request), request.params.id, request.body.state)),
   );
   app.get(
     "/api/v1/commerce/disputes/:id/evidence.pdf",
-    { schema: { tags, summary: "The evidence bundle: receipt, purchase IP and location, delivery and scan logs, correspondence", params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: "The evidence bundle: receipt, purchase IP and location, delivery and scan logs, correspondence",
+        params: idParams,
+      },
+    },
     async (request, reply) => {
       const { dispute, pdf } = await disputeEvidence(ctxOf(request), request.params.id);
       return reply
@@ -419,7 +608,14 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
   );
   app.get(
     "/api/v1/commerce/chargeback-rate",
-    { schema: { tags, summary: "Disputes per payment in a period (acceptable: 0.3–0.6 %)", querystring: period, response: { 200: chargebackRateSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Disputes per payment in a period (acceptable: 0.3–0.6 %)",
+        querystring: period,
+        response: { 200: chargebackRateSchema, ...problemResponses },
+      },
+    },
     async (request) => chargebackRate(ctxOf(request), request.query.from, request.query.to),
   );
   app.get(
@@ -430,7 +626,15 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
         summary: "Share of requests resolved without an agent (seeds/003 aims at 25–40 %)",
         querystring: period,
         response: {
-          200: z.object({ from: z.string(), to: z.string(), selfServed: z.number().int(), requests: z.number().int(), rate: z.number(), byKind: z.record(z.string(), z.number()), target: z.object({ min: z.number(), max: z.number() }) }),
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            selfServed: z.number().int(),
+            requests: z.number().int(),
+            rate: z.number(),
+            byKind: z.record(z.string(), z.number()),
+            target: z.object({ min: z.number(), max: z.number() }),
+          }),
           ...problemResponses,
         },
       },
@@ -440,7 +644,14 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
 
   app.get(
     "/api/v1/commerce/advertisers",
-    { schema: { tags, summary: "Advertiser accounts and their campaigns", querystring: z.object({ organisationId: z.uuid().optional() }).strict(), response: { 200: listOf(advertiserSchema), ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Advertiser accounts and their campaigns",
+        querystring: z.object({ organisationId: z.uuid().optional() }).strict(),
+        response: { 200: listOf(advertiserSchema), ...problemResponses },
+      },
+    },
     async (request) => ({ items: (await listAdvertiserAccounts(ctxOf(request), request.query.organisationId)).map(presentAdvertiser) }),
   );
 }

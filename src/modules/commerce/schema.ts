@@ -239,7 +239,10 @@ export const scans = pgTable(
     /** accepted, rejected, duplicate */
     result: text("result").notNull().default("accepted"),
   },
-  (t) => [index("scans_admission").on(t.workspaceId, t.admissionId, t.scannedAt), uniqueIndex("scans_external").on(t.workspaceId, t.externalId)],
+  (t) => [
+    index("scans_admission").on(t.workspaceId, t.admissionId, t.scannedAt),
+    uniqueIndex("scans_external").on(t.workspaceId, t.externalId),
+  ],
 );
 
 export const subscriptions = pgTable(
@@ -264,7 +267,10 @@ export const subscriptions = pgTable(
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("subscriptions_external").on(t.workspaceId, t.source, t.externalId), index("subscriptions_contact").on(t.workspaceId, t.contactId)],
+  (t) => [
+    uniqueIndex("subscriptions_external").on(t.workspaceId, t.source, t.externalId),
+    index("subscriptions_contact").on(t.workspaceId, t.contactId),
+  ],
 );
 
 /** A subscription's billing history: charges, refunds and credits, newest last. */
@@ -301,7 +307,10 @@ export const advertiserAccounts = pgTable(
     currency: char("currency", { length: 3 }).notNull(),
     createdAt: at("created_at").notNull(),
   },
-  (t) => [uniqueIndex("advertiser_accounts_external").on(t.workspaceId, t.externalId), index("advertiser_accounts_org").on(t.workspaceId, t.organisationId)],
+  (t) => [
+    uniqueIndex("advertiser_accounts_external").on(t.workspaceId, t.externalId),
+    index("advertiser_accounts_org").on(t.workspaceId, t.organisationId),
+  ],
 );
 
 export const campaigns = pgTable(
@@ -323,7 +332,10 @@ export const campaigns = pgTable(
     endsOn: text("ends_on"),
     createdAt: at("created_at").notNull(),
   },
-  (t) => [index("campaigns_account").on(t.workspaceId, t.advertiserAccountId), uniqueIndex("campaigns_external").on(t.workspaceId, t.externalId)],
+  (t) => [
+    index("campaigns_account").on(t.workspaceId, t.advertiserAccountId),
+    uniqueIndex("campaigns_external").on(t.workspaceId, t.externalId),
+  ],
 );
 
 /** The workspace's refund and exchange policy (policy-engine.ts `RefundPolicy`), and its approval thresholds. */
@@ -364,7 +376,10 @@ export const commerceRequests = pgTable(
     note: text("note"),
     createdAt: at("created_at").notNull(),
   },
-  (t) => [index("commerce_requests_state").on(t.workspaceId, t.state, t.createdAt), index("commerce_requests_created").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("commerce_requests_state").on(t.workspaceId, t.state, t.createdAt),
+    index("commerce_requests_created").on(t.workspaceId, t.createdAt),
+  ],
 );
 
 /** A chargeback: at most one per payment. */

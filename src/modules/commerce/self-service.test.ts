@@ -72,7 +72,8 @@ describe("self-service in the customer portal", () => {
     expect(again.statusCode).toBe(422);
     expect(again.body).toContain("has already been refunded");
 
-    const tickets = (await listTickets(ws.admin.ctx, { conditions: { all: [{ field: "tags", op: "contains", value: "self-service" }] } })).items;
+    const tickets = (await listTickets(ws.admin.ctx, { conditions: { all: [{ field: "tags", op: "contains", value: "self-service" }] } }))
+      .items;
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({ status: "solved", channel: "portal" });
     const told = (await listMessages(ws.admin.ctx, tickets[0]!.id)).items.filter((m) => m.kind === "outbound");
@@ -91,7 +92,8 @@ describe("self-service in the customer portal", () => {
     expect((await web.post(`${base}/orders/${orderId}/reissue`, { _csrf: "forged-token-forged-token" })).statusCode).toBe(403);
     const done = await web.post(`${base}/orders/${orderId}/reissue`, { _csrf: csrfOf(page.body) });
     expect(done.statusCode).toBe(200);
-    const ticket = (await listTickets(ws.admin.ctx, { conditions: { all: [{ field: "tags", op: "contains", value: "reissue" }] } })).items[0]!;
+    const ticket = (await listTickets(ws.admin.ctx, { conditions: { all: [{ field: "tags", op: "contains", value: "reissue" }] } }))
+      .items[0]!;
     const msg = (await listMessages(ws.admin.ctx, ticket.id)).items.find((m) => m.kind === "outbound")!;
     expect(msg.attachments[0]).toMatchObject({ contentType: "application/pdf" });
   });
@@ -101,7 +103,12 @@ describe("self-service in the customer portal", () => {
     const { ws, base, web } = await signedInFan(email);
     const s = await sampleOrder(ws.system, { email });
     const orderId = await findOrderId(ws.system, "test", s.orderExternalId);
-    const extra = await createEvent(ws.admin.ctx, { name: "Aurora Quartet — extra date", startsAt: new Date("2026-04-02T19:00:00Z"), timezone: "Europe/London", capacity: 50 });
+    const extra = await createEvent(ws.admin.ctx, {
+      name: "Aurora Quartet — extra date",
+      startsAt: new Date("2026-04-02T19:00:00Z"),
+      timezone: "Europe/London",
+      capacity: 50,
+    });
     const page = await web.get(`${base}/orders`);
     expect(page.body).toContain(`<option value="${extra.id}">`);
     const done = await web.post(`${base}/orders/${orderId}/exchange`, { _csrf: csrfOf(page.body), toEventId: extra.id });

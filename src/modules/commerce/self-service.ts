@@ -59,7 +59,14 @@ async function ownOrder(ctx: Ctx, orderId: string): Promise<OrderView> {
 
 export type SelfServiceAction = { kind: "refund" } | { kind: "reissue" } | { kind: "exchange"; toEventId: string };
 
-export async function selfServe(ctx: Ctx, deps: CommerceDeps, deskId: string, orderId: string, action: SelfServiceAction, locale: string): Promise<{ ticket: TicketRow; outcome: Outcome }> {
+export async function selfServe(
+  ctx: Ctx,
+  deps: CommerceDeps,
+  deskId: string,
+  orderId: string,
+  action: SelfServiceAction,
+  locale: string,
+): Promise<{ ticket: TicketRow; outcome: Outcome }> {
   const contactId = contactOf(ctx);
   const order = await ownOrder(ctx, orderId);
   return inTransaction(ctx, async (tx) => {
@@ -81,7 +88,10 @@ export async function selfServe(ctx: Ctx, deps: CommerceDeps, deskId: string, or
         : action.kind === "reissue"
           ? await reissueTickets(system, input, { via: "portal" })
           : await exchangeAdmissions(system, deps, { ...input, toEventId: action.toEventId }, { via: "portal" });
-    const solved = outcome.request.state === "completed" ? await updateTicket(system, ticket.id, { status: "solved" }, { cause: { selfService: outcome.request.id } }) : ticket;
+    const solved =
+      outcome.request.state === "completed"
+        ? await updateTicket(system, ticket.id, { status: "solved" }, { cause: { selfService: outcome.request.id } })
+        : ticket;
     return { ticket: solved, outcome };
   });
 }

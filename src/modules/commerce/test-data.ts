@@ -17,7 +17,18 @@ let counter = 0;
 
 export async function sampleOrder(
   ctx: Ctx,
-  options: { email?: string; phone?: string; startsInDays?: number; boughtDaysAgo?: number; price?: number; fees?: number; gateway?: string; chargeId?: string; scanned?: boolean; currency?: string } = {},
+  options: {
+    email?: string;
+    phone?: string;
+    startsInDays?: number;
+    boughtDaysAgo?: number;
+    price?: number;
+    fees?: number;
+    gateway?: string;
+    chargeId?: string;
+    scanned?: boolean;
+    currency?: string;
+  } = {},
 ): Promise<SampleOrder> {
   const n = ++counter;
   const now = ctx.clock.now().getTime();
@@ -38,10 +49,38 @@ export async function sampleOrder(
     purchaseIp: "203.0.113.7",
     purchaseLocation: "London, GB",
     admissions: [
-      { externalId: "a1", section: "Stalls", row: "F", seat: "11", barcode: `BC${n}A${Math.random().toString(36).slice(2, 8)}`, price, fees, state: options.scanned ? "scanned" : "valid", scans: options.scanned ? [{ scannedAt: new Date(now - 3_600_000), gate: "B", device: "scanner-7" }] : [] },
-      { externalId: "a2", section: "Stalls", row: "F", seat: "12", barcode: `BC${n}B${Math.random().toString(36).slice(2, 8)}`, price, fees },
+      {
+        externalId: "a1",
+        section: "Stalls",
+        row: "F",
+        seat: "11",
+        barcode: `BC${n}A${Math.random().toString(36).slice(2, 8)}`,
+        price,
+        fees,
+        state: options.scanned ? "scanned" : "valid",
+        scans: options.scanned ? [{ scannedAt: new Date(now - 3_600_000), gate: "B", device: "scanner-7" }] : [],
+      },
+      {
+        externalId: "a2",
+        section: "Stalls",
+        row: "F",
+        seat: "12",
+        barcode: `BC${n}B${Math.random().toString(36).slice(2, 8)}`,
+        price,
+        fees,
+      },
     ],
-    payments: [{ method: "card", brand: "visa", last4: "4242", amount: 2 * (price + fees), currency: options.currency ?? "GBP", gateway: options.gateway ?? "sandbox", chargeId: options.chargeId ?? `ch_${n}` }],
+    payments: [
+      {
+        method: "card",
+        brand: "visa",
+        last4: "4242",
+        amount: 2 * (price + fees),
+        currency: options.currency ?? "GBP",
+        gateway: options.gateway ?? "sandbox",
+        chargeId: options.chargeId ?? `ch_${n}`,
+      },
+    ],
   };
   await ingest(ctx, {
     source: "test",

@@ -131,12 +131,33 @@ export async function requestRefund(ctx: Ctx, deps: CommerceDeps, input: RefundI
     });
     if (!withinPolicy) {
       await recordActivities(tx, [
-        activity("refund.approval_requested", bundle, ticket, { requestId: request.id, amount, currency: bundle.order.currency, reasons: decision.reasons.map((r) => r.code) }),
+        activity("refund.approval_requested", bundle, ticket, {
+          requestId: request.id,
+          amount,
+          currency: bundle.order.currency,
+          reasons: decision.reasons.map((r) => r.code),
+        }),
       ]);
-      await tell(tx, ticket, t(locale, "commerce:notify.refund_pending", { order: bundle.order.number, amount: formatMoney(amount, bundle.order.currency, locale) }));
+      await tell(
+        tx,
+        ticket,
+        t(locale, "commerce:notify.refund_pending", {
+          order: bundle.order.number,
+          amount: formatMoney(amount, bundle.order.currency, locale),
+        }),
+      );
       return { request, decision };
     }
-    const refund = await executeRefund(tx, deps, bundle, chosen, amount, request, input.reason ?? "requested_by_customer", input.idempotencyKey);
+    const refund = await executeRefund(
+      tx,
+      deps,
+      bundle,
+      chosen,
+      amount,
+      request,
+      input.reason ?? "requested_by_customer",
+      input.idempotencyKey,
+    );
     await tell(tx, ticket, refundDoneText(bundle, refund, locale));
     return { request, decision, refund };
   });
@@ -151,30 +172,51 @@ function checkRefundInput(bundle: OrderBundle, chosen: AdmissionRow[], input: { 
       requestedCurrency: input.currency.toUpperCase(),
     });
   }
-  if (!Number.isInteger(input.amount) || input.amount < 0) throw invalid([{ path: "amount", message: "a whole number of minor units, at least 0" }]);
+  if (!Number.isInteger(input.amount) || input.amount < 0)
+    throw invalid([{ path: "amount", message: "a whole number of minor units, at least 0" }]);
   const remaining = order.total - order.refundedTotal;
   if (order.refundedTotal >= order.total || chosen.every((a) => a.state === "refunded")) {
-    throw refusal("refund.already_refunded", `Order ${order.number} has already been refunded`, decision, { refundedTotal: order.refundedTotal });
+    throw refusal("refund.already_refunded", `Order ${order.number} has already been refunded`, decision, {
+      refundedTotal: order.refundedTotal,
+    });
   }
   if (input.amount > remaining) {
-    throw refusal("refund.exceeds_paid", `At most ${formatMoney(remaining, order.currency)} of order ${order.number} can still be refunded`, decision, {
-      requested: input.amount,
-      refundable: remaining,
-      currency: order.currency,
-    });
+    throw refusal(
+      "refund.exceeds_paid",
+      `At most ${formatMoney(remaining, order.currency)} of order ${order.number} can still be refunded`,
+      decision,
+      {
+        requested: input.amount,
+        refundable: remaining,
+        currency: order.currency,
+      },
+    );
   }
   const scanned = chosen.filter((a) => a.state === "scanned");
   if (scanned.length) {
-    throw refusal("refund.admission_scanned", "A ticket that was scanned at the door cannot be refunded", decision, { admissionIds: scanned.map((a) => a.id) });
+    throw refusal("refund.admission_scanned", "A ticket that was scanned at the door cannot be refunded", decision, {
+      admissionIds: scanned.map((a) => a.id),
+    });
   }
   const gone = chosen.filter((a) => a.state === "refunded");
-  if (gone.length) throw refusal("refund.already_refunded", "Some of these tickets were already refunded", decision, { admissionIds: gone.map((a) => a.id) });
+  if (gone.length)
+    throw refusal("refund.already_refunded", "Some of these tickets were already refunded", decision, {
+      admissionIds: gone.map((a) => a.id),
+    });
   const other = chosen.filter((a) => a.state !== "valid");
-  if (other.length) throw refusal("admission.invalid_state", "Some of these tickets were exchanged or transferred", decision, { admissionIds: other.map((a) => a.id) });
+  if (other.length)
+    throw refusal("admission.invalid_state", "Some of these tickets were exchanged or transferred", decision, {
+      admissionIds: other.map((a) => a.id),
+    });
   if (input.amount === 0) throw refusal("refund.not_eligible", "Nothing would be refunded", decision);
 }
 
-function refusal(code: "refund.not_eligible" | "refund.already_refunded" | "refund.exceeds_paid" | "refund.admission_scanned" | "admission.invalid_state", message: string, decision: Decision, extra: Record<string, unknown> = {}) {
+function refusal(
+  code: "refund.not_eligible" | "refund.already_refunded" | "refund.exceeds_paid" | "refund.admission_scanned" | "admission.invalid_state",
+  message: string,
+  decision: Decision,
+  extra: Record<string, unknown> = {},
+) {
   return new DomainError(code, message, { ...extra, reasons: decision.reasons });
 }
 
@@ -185,7 +227,8 @@ function chooseAdmissions(bundle: OrderBundle, ids: string[] | undefined, _local
     return valid.length ? valid : bundle.admissions;
   }
   const unknown = ids.filter((id) => !bundle.admissions.some((a) => a.id === id));
-  if (unknown.length) throw invalid(unknown.map((id) => ({ path: "admissionIds", message: `${id} is not on order ${bundle.order.number}` })));
+  if (unknown.length)
+    throw invalid(unknown.map((id) => ({ path: "admissionIds", message: `${id} is not on order ${bundle.order.number}` })));
   return bundle.admissions.filter((a) => ids.includes(a.id));
 }
 
@@ -233,7 +276,11 @@ async function executeRefund(
     });
   } catch (err) {
     if (err instanceof GatewayError) {
-      throw new DomainError("payment.gateway_failed", `The payment provider refused the refund: ${err.message}`, { gateway: err.gateway, type: err.type, providerCode: err.code });
+      throw new DomainError("payment.gateway_failed", `The payment provider refused the refund: ${err.message}`, {
+        gateway: err.gateway,
+        type: err.type,
+        providerCode: err.code,
+      });
     }
     throw err;
   }
@@ -248,7 +295,15 @@ async function executeRefund(
     await ctx.db
       .update(admissions)
       .set({ state: "refunded", updatedAt: now })
-      .where(and(eq(admissions.workspaceId, ctx.workspaceId), inArray(admissions.id, chosen.map((a) => a.id))));
+      .where(
+        and(
+          eq(admissions.workspaceId, ctx.workspaceId),
+          inArray(
+            admissions.id,
+            chosen.map((a) => a.id),
+          ),
+        ),
+      );
   }
   const refundedTotal = bundle.order.refundedTotal + amount;
   await ctx.db
@@ -256,15 +311,21 @@ async function executeRefund(
     .set({ refundedTotal, state: refundedTotal >= bundle.order.total ? "refunded" : "partially_refunded", updatedAt: now })
     .where(eq(orders.id, bundle.order.id));
   await recordActivities(ctx, [
-    activity("refund.completed", bundle, null, {
-      refundId: id,
-      requestId: request.id,
-      amount,
-      currency: bundle.order.currency,
-      gateway: gateway.name,
-      gatewayRefundId: result.id,
-      admissionIds: covers ? chosen.map((a) => a.id) : [],
-    }, request.ticketId),
+    activity(
+      "refund.completed",
+      bundle,
+      null,
+      {
+        refundId: id,
+        requestId: request.id,
+        amount,
+        currency: bundle.order.currency,
+        gateway: gateway.name,
+        gatewayRefundId: result.id,
+        admissionIds: covers ? chosen.map((a) => a.id) : [],
+      },
+      request.ticketId,
+    ),
   ]);
   return done!;
 }
@@ -278,14 +339,19 @@ function paymentFor(bundle: OrderBundle, amount: number): PaymentRow {
 
 function gatewayFor(deps: CommerceDeps, payment: PaymentRow): PaymentGateway {
   const gateway = deps.gateways[payment.gateway];
-  if (!gateway) throw new DomainError("payment.gateway_failed", `No payment gateway "${payment.gateway}" is configured`, { gateway: payment.gateway });
+  if (!gateway)
+    throw new DomainError("payment.gateway_failed", `No payment gateway "${payment.gateway}" is configured`, { gateway: payment.gateway });
   return gateway;
 }
 
 function refundDoneText(bundle: OrderBundle, refund: RefundRow, locale: string | null): string {
   const payment = bundle.payments.find((p) => p.id === refund.paymentId);
   const method = payment?.last4 ? `${payment.brand ?? payment.method} ••••${payment.last4}` : (payment?.method ?? "");
-  return t(locale, "commerce:notify.refund_done", { amount: formatMoney(refund.amount, refund.currency, locale), method, order: bundle.order.number });
+  return t(locale, "commerce:notify.refund_done", {
+    amount: formatMoney(refund.amount, refund.currency, locale),
+    method,
+    order: bundle.order.number,
+  });
 }
 
 async function replayOf(ctx: Ctx, key: string): Promise<Outcome | undefined> {
@@ -321,23 +387,39 @@ export async function getRequestRow(ctx: Ctx, id: string, options: { forUpdate?:
 }
 
 /** A supervisor approves (the refund is made as requested) or rejects (the fan is told why). */
-export async function decideRequest(ctx: Ctx, deps: CommerceDeps, id: string, input: { approve: boolean; note?: string | null }): Promise<Outcome> {
+export async function decideRequest(
+  ctx: Ctx,
+  deps: CommerceDeps,
+  id: string,
+  input: { approve: boolean; note?: string | null },
+): Promise<Outcome> {
   authorize(ctx.actor, "commerce.approve", "Only supervisors and admins approve refunds outside policy");
   return inTransaction(ctx, async (tx) => {
     const request = await getRequestRow(tx, id, { forUpdate: true });
     if (request.state !== "pending_approval") {
-      throw new DomainError("commerce.request_decided", `This request was already ${request.state.replace("_", " ")}`, { state: request.state });
+      throw new DomainError("commerce.request_decided", `This request was already ${request.state.replace("_", " ")}`, {
+        state: request.state,
+      });
     }
     if (request.kind === "subscription_credit" && request.subscriptionId) return decideCredit(tx, deps, request, input);
-    if (request.kind !== "refund" || !request.orderId) throw new DomainError("commerce.request_decided", "Only refunds and credits wait for approval");
+    if (request.kind !== "refund" || !request.orderId)
+      throw new DomainError("commerce.request_decided", "Only refunds and credits wait for approval");
     const stored = request.input as unknown as RefundInput;
     const ticket = request.ticketId ? await getTicket(withActor(tx, systemActor("commerce")), request.ticketId) : null;
     const bundle = await loadOrderBundle(tx, request.orderId, { forUpdate: true });
     const locale = await localeOf(tx, bundle, ticket);
     const decision = request.decision as unknown as Decision;
-    const decided = { decidedByAgentId: tx.actor.kind === "agent" ? tx.actor.agentId : null, decidedAt: tx.clock.now(), note: input.note ?? null };
+    const decided = {
+      decidedByAgentId: tx.actor.kind === "agent" ? tx.actor.agentId : null,
+      decidedAt: tx.clock.now(),
+      note: input.note ?? null,
+    };
     if (!input.approve) {
-      const [row] = await tx.db.update(commerceRequests).set({ state: "rejected", ...decided }).where(eq(commerceRequests.id, id)).returning();
+      const [row] = await tx.db
+        .update(commerceRequests)
+        .set({ state: "rejected", ...decided })
+        .where(eq(commerceRequests.id, id))
+        .returning();
       await recordActivities(tx, [activity("refund.rejected", bundle, ticket, { requestId: id, note: input.note ?? null })]);
       const reasons = input.note ?? decision.reasons.map((r) => r.text).join(" ");
       await tell(tx, ticket, t(locale, "commerce:notify.refund_rejected", { order: bundle.order.number, reasons }));
@@ -346,25 +428,69 @@ export async function decideRequest(ctx: Ctx, deps: CommerceDeps, id: string, in
     // The order may have changed while the request waited: the bad-input checks run again.
     const chosen = chooseAdmissions(bundle, stored.admissionIds, locale);
     checkRefundInput(bundle, chosen, { amount: stored.amount ?? request.amount ?? 0, currency: stored.currency }, decision);
-    const [row] = await tx.db.update(commerceRequests).set({ state: "completed", ...decided }).where(eq(commerceRequests.id, id)).returning();
+    const [row] = await tx.db
+      .update(commerceRequests)
+      .set({ state: "completed", ...decided })
+      .where(eq(commerceRequests.id, id))
+      .returning();
     await recordActivities(tx, [activity("refund.approved", bundle, ticket, { requestId: id })]);
-    const refund = await executeRefund(tx, deps, bundle, chosen, stored.amount ?? request.amount ?? 0, row!, stored.reason ?? "requested_by_customer");
+    const refund = await executeRefund(
+      tx,
+      deps,
+      bundle,
+      chosen,
+      stored.amount ?? request.amount ?? 0,
+      row!,
+      stored.reason ?? "requested_by_customer",
+    );
     await tell(tx, ticket, refundDoneText(bundle, refund, locale));
     return { request: row!, decision, refund };
   });
 }
 
 /** A billing-error credit above the threshold: approved, it is credited as asked; rejected, nothing moves. */
-async function decideCredit(ctx: Ctx, deps: CommerceDeps, request: CommerceRequestRow, input: { approve: boolean; note?: string | null }): Promise<Outcome> {
+async function decideCredit(
+  ctx: Ctx,
+  deps: CommerceDeps,
+  request: CommerceRequestRow,
+  input: { approve: boolean; note?: string | null },
+): Promise<Outcome> {
   const { changeSubscription } = await import("./subscriptions");
-  const decided = { decidedByAgentId: ctx.actor.kind === "agent" ? ctx.actor.agentId : null, decidedAt: ctx.clock.now(), note: input.note ?? null };
-  const decision: Decision = { eligible: input.approve, amount: request.amount ?? 0, currency: request.currency ?? "", options: [], needsApproval: false, reasons: [] };
+  const decided = {
+    decidedByAgentId: ctx.actor.kind === "agent" ? ctx.actor.agentId : null,
+    decidedAt: ctx.clock.now(),
+    note: input.note ?? null,
+  };
+  const decision: Decision = {
+    eligible: input.approve,
+    amount: request.amount ?? 0,
+    currency: request.currency ?? "",
+    options: [],
+    needsApproval: false,
+    reasons: [],
+  };
   if (!input.approve) {
-    const [row] = await ctx.db.update(commerceRequests).set({ state: "rejected", ...decided }).where(eq(commerceRequests.id, request.id)).returning();
-    await recordActivities(ctx, [{ type: "subscription.credit_rejected", subjectType: "subscription", subjectId: request.subscriptionId!, ticketId: request.ticketId, data: { requestId: request.id } }]);
+    const [row] = await ctx.db
+      .update(commerceRequests)
+      .set({ state: "rejected", ...decided })
+      .where(eq(commerceRequests.id, request.id))
+      .returning();
+    await recordActivities(ctx, [
+      {
+        type: "subscription.credit_rejected",
+        subjectType: "subscription",
+        subjectId: request.subscriptionId!,
+        ticketId: request.ticketId,
+        data: { requestId: request.id },
+      },
+    ]);
     return { request: row!, decision };
   }
-  const [row] = await ctx.db.update(commerceRequests).set({ state: "completed", ...decided }).where(eq(commerceRequests.id, request.id)).returning();
+  const [row] = await ctx.db
+    .update(commerceRequests)
+    .set({ state: "completed", ...decided })
+    .where(eq(commerceRequests.id, request.id))
+    .returning();
   const stored = request.input as { amount: number; currency: string; billingEntryId: string; reason?: string; ticketId?: string | null };
   await changeSubscription(ctx, deps, request.subscriptionId!, { action: "credit", ...stored }, { request: row! });
   return { request: row!, decision };
@@ -383,7 +509,12 @@ export interface ExchangeInput {
   ticketId?: string | null;
 }
 
-export async function exchangeAdmissions(ctx: Ctx, deps: CommerceDeps, input: ExchangeInput, options: { via?: Via } = {}): Promise<Outcome> {
+export async function exchangeAdmissions(
+  ctx: Ctx,
+  deps: CommerceDeps,
+  input: ExchangeInput,
+  options: { via?: Via } = {},
+): Promise<Outcome> {
   authorizeAct(ctx);
   const via = viaOf(ctx, options.via);
   return inTransaction(ctx, async (tx) => {
@@ -403,27 +534,48 @@ export async function exchangeAdmissions(ctx: Ctx, deps: CommerceDeps, input: Ex
     });
     const blocked = chosen.filter((a) => a.state !== "valid");
     if (blocked.length) {
-      throw new DomainError(blocked.some((a) => a.state === "scanned") ? "refund.admission_scanned" : "admission.invalid_state", "Only valid tickets can be exchanged", {
-        admissionIds: blocked.map((a) => a.id),
-        reasons: decision.reasons,
-      });
+      throw new DomainError(
+        blocked.some((a) => a.state === "scanned") ? "refund.admission_scanned" : "admission.invalid_state",
+        "Only valid tickets can be exchanged",
+        {
+          admissionIds: blocked.map((a) => a.id),
+          reasons: decision.reasons,
+        },
+      );
     }
-    if (!decision.eligible) throw new DomainError("exchange.not_eligible", "This exchange is outside the exchange policy", { reasons: decision.reasons });
+    if (!decision.eligible)
+      throw new DomainError("exchange.not_eligible", "This exchange is outside the exchange policy", { reasons: decision.reasons });
     const target = await getEvent(tx, input.toEventId);
     if (target.id === bundle.event.id && !input.seats?.length && !input.section) {
       throw invalid([{ path: "toEventId", message: "choose another date, or other seats" }]);
     }
-    if (target.state === "cancelled" || target.startsAt <= tx.clock.now()) throw new DomainError("exchange.unavailable", `${target.name} on that date is not on sale`);
-    if (input.seats && input.seats.length !== chosen.length) throw invalid([{ path: "seats", message: `one seat for each of the ${chosen.length} tickets` }]);
+    if (target.state === "cancelled" || target.startsAt <= tx.clock.now())
+      throw new DomainError("exchange.unavailable", `${target.name} on that date is not on sale`);
+    if (input.seats && input.seats.length !== chosen.length)
+      throw invalid([{ path: "seats", message: `one seat for each of the ${chosen.length} tickets` }]);
     // Without new seats, the same seats are wanted at the other date: they must be free there too.
     const sameSeats = !input.seats?.length && !input.section && chosen.every((a) => a.seat);
-    await assertAvailable(tx, deps, target, chosen.length, sameSeats ? { ...input, section: chosen[0]!.section, row: chosen[0]!.row, seats: chosen.map((a) => a.seat!) } : input);
+    await assertAvailable(
+      tx,
+      deps,
+      target,
+      chosen.length,
+      sameSeats ? { ...input, section: chosen[0]!.section, row: chosen[0]!.row, seats: chosen.map((a) => a.seat!) } : input,
+    );
 
     const now = tx.clock.now();
     await tx.db
       .update(admissions)
       .set({ state: "exchanged", updatedAt: now })
-      .where(and(eq(admissions.workspaceId, tx.workspaceId), inArray(admissions.id, chosen.map((a) => a.id))));
+      .where(
+        and(
+          eq(admissions.workspaceId, tx.workspaceId),
+          inArray(
+            admissions.id,
+            chosen.map((a) => a.id),
+          ),
+        ),
+      );
     const created = await tx.db
       .insert(admissions)
       .values(
@@ -458,7 +610,12 @@ export async function exchangeAdmissions(ctx: Ctx, deps: CommerceDeps, input: Ex
       decision,
     });
     await recordActivities(tx, [
-      activity("admission.exchanged", bundle, ticket, { requestId: request.id, toEventId: target.id, from: chosen.map((a) => a.id), to: created.map((a) => a.id) }),
+      activity("admission.exchanged", bundle, ticket, {
+        requestId: request.id,
+        toEventId: target.id,
+        from: chosen.map((a) => a.id),
+        to: created.map((a) => a.id),
+      }),
     ]);
     const pdf = await ticketPdf({
       locale,
@@ -471,7 +628,11 @@ export async function exchangeAdmissions(ctx: Ctx, deps: CommerceDeps, input: Ex
     await tell(
       tx,
       ticket,
-      t(locale, "commerce:notify.exchange_done", { order: bundle.order.number, event: target.name, when: formatWhen(target.startsAt, target.timezone, locale) }),
+      t(locale, "commerce:notify.exchange_done", {
+        order: bundle.order.number,
+        event: target.name,
+        when: formatWhen(target.startsAt, target.timezone, locale),
+      }),
       { filename: `tickets-${bundle.order.number}.pdf`, content: pdf },
     );
     return { request, decision, admissions: created, pdf };
@@ -488,7 +649,8 @@ async function assertAvailable(ctx: Ctx, deps: CommerceDeps, target: EventRow, q
     } catch (err) {
       throw new DomainError("connector.failed", `${target.source} did not say whether places are free: ${(err as Error).message}`);
     }
-    if (!availability.available) throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, { remaining: availability.remaining });
+    if (!availability.available)
+      throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, { remaining: availability.remaining });
     return;
   }
   const held = ["valid", "scanned", "transferred"] as const;
@@ -497,7 +659,10 @@ async function assertAvailable(ctx: Ctx, deps: CommerceDeps, target: EventRow, q
       .select({ n: sql<number>`count(*)::int` })
       .from(admissions)
       .where(and(eq(admissions.workspaceId, ctx.workspaceId), eq(admissions.eventId, target.id), inArray(admissions.state, [...held])));
-    if ((row?.n ?? 0) + quantity > target.capacity) throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, { remaining: target.capacity - (row?.n ?? 0) });
+    if ((row?.n ?? 0) + quantity > target.capacity)
+      throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, {
+        remaining: target.capacity - (row?.n ?? 0),
+      });
   }
   if (input.seats?.length) {
     const taken = await ctx.db
@@ -513,7 +678,10 @@ async function assertAvailable(ctx: Ctx, deps: CommerceDeps, target: EventRow, q
           inArray(admissions.seat, input.seats),
         ),
       );
-    if (taken.length) throw new DomainError("exchange.unavailable", `Seats ${taken.map((s) => s.seat).join(", ")} are taken`, { taken: taken.map((s) => s.seat) });
+    if (taken.length)
+      throw new DomainError("exchange.unavailable", `Seats ${taken.map((s) => s.seat).join(", ")} are taken`, {
+        taken: taken.map((s) => s.seat),
+      });
   }
 }
 
@@ -531,18 +699,58 @@ export async function transferAdmission(
     const bundle = await loadOrderBundle(tx, input.orderId, { forUpdate: true });
     const locale = await localeOf(tx, bundle, ticket);
     const [admission] = chooseAdmissions(bundle, [input.admissionId], locale);
-    if (admission!.state !== "valid") throw new DomainError("admission.invalid_state", `This ticket is ${admission!.state} and cannot be transferred`, { state: admission!.state });
-    if (bundle.event.state === "cancelled" || bundle.event.startsAt <= tx.clock.now()) throw new DomainError("admission.invalid_state", "Tickets of past or cancelled events cannot be transferred");
-    const { contact } = await findOrCreateContact(withActor(tx, systemActor("commerce")), { identities: [{ kind: "email", value: input.to.email }], name: input.to.name });
+    if (admission!.state !== "valid")
+      throw new DomainError("admission.invalid_state", `This ticket is ${admission!.state} and cannot be transferred`, {
+        state: admission!.state,
+      });
+    if (bundle.event.state === "cancelled" || bundle.event.startsAt <= tx.clock.now())
+      throw new DomainError("admission.invalid_state", "Tickets of past or cancelled events cannot be transferred");
+    const { contact } = await findOrCreateContact(withActor(tx, systemActor("commerce")), {
+      identities: [{ kind: "email", value: input.to.email }],
+      name: input.to.name,
+    });
     const now = tx.clock.now();
     await tx.db.update(admissions).set({ state: "transferred", updatedAt: now }).where(eq(admissions.id, admission!.id));
     const [created] = await tx.db
       .insert(admissions)
-      .values({ ...admission!, id: newId(), externalId: null, barcode: newBarcode(), state: "valid", holderContactId: contact.id, replacesId: admission!.id, createdAt: now, updatedAt: now })
+      .values({
+        ...admission!,
+        id: newId(),
+        externalId: null,
+        barcode: newBarcode(),
+        state: "valid",
+        holderContactId: contact.id,
+        replacesId: admission!.id,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
-    const decision: Decision = { eligible: true, amount: 0, currency: bundle.order.currency, options: [], needsApproval: false, reasons: [] };
-    const request = await fileRequest(tx, { kind: "transfer", state: "completed", orderId: bundle.order.id, ticketId: ticket?.id ?? null, contactId: bundle.order.contactId, via, input, decision });
-    await recordActivities(tx, [activity("admission.transferred", bundle, ticket, { requestId: request.id, from: admission!.id, to: created!.id, toContactId: contact.id })]);
+    const decision: Decision = {
+      eligible: true,
+      amount: 0,
+      currency: bundle.order.currency,
+      options: [],
+      needsApproval: false,
+      reasons: [],
+    };
+    const request = await fileRequest(tx, {
+      kind: "transfer",
+      state: "completed",
+      orderId: bundle.order.id,
+      ticketId: ticket?.id ?? null,
+      contactId: bundle.order.contactId,
+      via,
+      input,
+      decision,
+    });
+    await recordActivities(tx, [
+      activity("admission.transferred", bundle, ticket, {
+        requestId: request.id,
+        from: admission!.id,
+        to: created!.id,
+        toContactId: contact.id,
+      }),
+    ]);
     const seat = [admission!.section, admission!.row, admission!.seat].filter(Boolean).join(" ") || admission!.barcode.slice(-6);
     await tell(tx, ticket, t(locale, "commerce:notify.transfer_done", { seat, order: bundle.order.number, name: contact.name }));
     return { request, decision, admissions: [created!] };
@@ -552,7 +760,11 @@ export async function transferAdmission(
 // ------------------------------------------------------------------ reissue
 
 /** New barcodes for the order's valid tickets (the old ones stop working) and a fresh PDF, sent on the ticket. */
-export async function reissueTickets(ctx: Ctx, input: { orderId: string; ticketId?: string | null }, options: { via?: Via } = {}): Promise<Outcome> {
+export async function reissueTickets(
+  ctx: Ctx,
+  input: { orderId: string; ticketId?: string | null },
+  options: { via?: Via } = {},
+): Promise<Outcome> {
   authorizeAct(ctx);
   const via = viaOf(ctx, options.via);
   return inTransaction(ctx, async (tx) => {
@@ -560,18 +772,42 @@ export async function reissueTickets(ctx: Ctx, input: { orderId: string; ticketI
     const bundle = await loadOrderBundle(tx, input.orderId, { forUpdate: true });
     const locale = await localeOf(tx, bundle, ticket);
     const valid = bundle.admissions.filter((a) => a.state === "valid");
-    if (valid.length === 0) throw new DomainError("admission.invalid_state", `Order ${bundle.order.number} has no valid tickets to reissue`);
+    if (valid.length === 0)
+      throw new DomainError("admission.invalid_state", `Order ${bundle.order.number} has no valid tickets to reissue`);
     if (bundle.event.state === "cancelled") throw new DomainError("admission.invalid_state", "The event was cancelled");
     const now = tx.clock.now();
     const reissued: AdmissionRow[] = [];
     for (const a of valid) {
-      const [row] = await tx.db.update(admissions).set({ barcode: newBarcode(), updatedAt: now }).where(eq(admissions.id, a.id)).returning();
+      const [row] = await tx.db
+        .update(admissions)
+        .set({ barcode: newBarcode(), updatedAt: now })
+        .where(eq(admissions.id, a.id))
+        .returning();
       reissued.push(row!);
     }
-    const decision: Decision = { eligible: true, amount: 0, currency: bundle.order.currency, options: [], needsApproval: false, reasons: [] };
-    const request = await fileRequest(tx, { kind: "reissue", state: "completed", orderId: bundle.order.id, ticketId: ticket?.id ?? null, contactId: bundle.order.contactId, via, input, decision });
+    const decision: Decision = {
+      eligible: true,
+      amount: 0,
+      currency: bundle.order.currency,
+      options: [],
+      needsApproval: false,
+      reasons: [],
+    };
+    const request = await fileRequest(tx, {
+      kind: "reissue",
+      state: "completed",
+      orderId: bundle.order.id,
+      ticketId: ticket?.id ?? null,
+      contactId: bundle.order.contactId,
+      via,
+      input,
+      decision,
+    });
     await recordActivities(tx, [
-      activity("admission.reissued", bundle, ticket, { requestId: request.id, admissions: valid.map((a) => ({ id: a.id, oldBarcode: a.barcode })) }),
+      activity("admission.reissued", bundle, ticket, {
+        requestId: request.id,
+        admissions: valid.map((a) => ({ id: a.id, oldBarcode: a.barcode })),
+      }),
     ]);
     const pdf = await ticketPdf({
       locale,
@@ -631,8 +867,20 @@ export async function fileRequest(
   return row!;
 }
 
-function activity(type: string, bundle: OrderBundle, ticket: TicketRow | null, data: Record<string, unknown>, ticketId?: string | null): ActivityInput {
-  return { type, subjectType: "order", subjectId: bundle.order.id, ticketId: ticket?.id ?? ticketId ?? null, data: { orderNumber: bundle.order.number, ...data } };
+function activity(
+  type: string,
+  bundle: OrderBundle,
+  ticket: TicketRow | null,
+  data: Record<string, unknown>,
+  ticketId?: string | null,
+): ActivityInput {
+  return {
+    type,
+    subjectType: "order",
+    subjectId: bundle.order.id,
+    ticketId: ticket?.id ?? ticketId ?? null,
+    data: { orderNumber: bundle.order.number, ...data },
+  };
 }
 
 /**
@@ -645,13 +893,21 @@ export async function tell(ctx: Ctx, ticket: TicketRow | null, text: string, fil
   const writer = ctx.actor.kind === "agent" && can(ctx.actor, "ticket.reply") ? ctx : withActor(ctx, systemActor("commerce"));
   const attachmentIds: string[] = [];
   if (file) {
-    const meta = await uploadAttachment(writer, { filename: file.filename, contentType: "application/pdf", content: file.content }, { maxBytes: 20 * 1024 * 1024 });
+    const meta = await uploadAttachment(
+      writer,
+      { filename: file.filename, contentType: "application/pdf", content: file.content },
+      { maxBytes: 20 * 1024 * 1024 },
+    );
     attachmentIds.push(meta.id);
   }
   await addMessage(writer, ticket.id, { kind: "outbound", text, attachmentIds });
 }
 
-export const newBarcode = () => randomBytes(9).toString("base64url").toUpperCase().replace(/[^A-Z0-9]/g, "7");
+export const newBarcode = () =>
+  randomBytes(9)
+    .toString("base64url")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "7");
 
 export function assertOwnOrder(bundle: OrderBundle, contactId: string) {
   if (bundle.order.contactId !== contactId) throw forbidden();

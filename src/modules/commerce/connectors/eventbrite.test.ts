@@ -83,7 +83,9 @@ describe("the Eventbrite API v3 connector against a local fake", () => {
     // Now sold out: the next fan is refused.
     eb.ticketClasses["1002"] = [{ id: "tc1", name: "Floor", quantity_total: 100, quantity_sold: 100, on_sale_status: "SOLD_OUT" }];
     const other = await findOrderId(ws.system, "eventbrite", "5002");
-    const err = (await exchangeAdmissions(ws.admin.ctx, deps, { orderId: other, toEventId: matinee, section: "Floor" }).catch((e) => e)) as DomainError;
+    const err = (await exchangeAdmissions(ws.admin.ctx, deps, { orderId: other, toEventId: matinee, section: "Floor" }).catch(
+      (e) => e,
+    )) as DomainError;
     expect(err.code).toBe("exchange.unavailable");
   });
 

@@ -75,18 +75,28 @@ export class EventbriteConnector implements Connector {
   }
 
   async listOrders(since: string | null, continuation?: string | null): Promise<ConnectorPage<IncomingOrder>> {
-    const body = await this.get<{ orders: EbOrder[]; pagination: EbPagination }>(`/v3/organizations/${this.options.organizationId}/orders/`, {
-      changed_since: since,
-      continuation,
-    });
+    const body = await this.get<{ orders: EbOrder[]; pagination: EbPagination }>(
+      `/v3/organizations/${this.options.organizationId}/orders/`,
+      {
+        changed_since: since,
+        continuation,
+      },
+    );
     return { items: body.orders.map(toOrder), continuation: next(body.pagination) };
   }
 
-  async listAttendees(eventExternalId: string, since: string | null, continuation?: string | null): Promise<ConnectorPage<IncomingAttendee>> {
-    const body = await this.get<{ attendees: EbAttendee[]; pagination: EbPagination }>(`/v3/events/${encodeURIComponent(eventExternalId)}/attendees/`, {
-      changed_since: since,
-      continuation,
-    });
+  async listAttendees(
+    eventExternalId: string,
+    since: string | null,
+    continuation?: string | null,
+  ): Promise<ConnectorPage<IncomingAttendee>> {
+    const body = await this.get<{ attendees: EbAttendee[]; pagination: EbPagination }>(
+      `/v3/events/${encodeURIComponent(eventExternalId)}/attendees/`,
+      {
+        changed_since: since,
+        continuation,
+      },
+    );
     return { items: body.attendees.map(toAttendee), continuation: next(body.pagination) };
   }
 
@@ -94,8 +104,10 @@ export class EventbriteConnector implements Connector {
     let remaining = 0;
     let continuation: string | null = null;
     do {
-      const body: { ticket_classes: { name: string; quantity_total: number; quantity_sold: number; on_sale_status?: string }[]; pagination: EbPagination } =
-        await this.get(`/v3/events/${encodeURIComponent(eventExternalId)}/ticket_classes/`, { continuation });
+      const body: {
+        ticket_classes: { name: string; quantity_total: number; quantity_sold: number; on_sale_status?: string }[];
+        pagination: EbPagination;
+      } = await this.get(`/v3/events/${encodeURIComponent(eventExternalId)}/ticket_classes/`, { continuation });
       for (const tc of body.ticket_classes) {
         if (request.section && tc.name.toLowerCase() !== request.section.toLowerCase()) continue;
         if (tc.on_sale_status && tc.on_sale_status !== "AVAILABLE") continue;
@@ -118,7 +130,12 @@ export class EventbriteConnector implements Connector {
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {
       // Eventbrite's errors: { status_code, error, error_description }.
-      throw new GatewayError("eventbrite", String(body.error ?? "http_error"), String(response.status), String(body.error_description ?? `HTTP ${response.status}`));
+      throw new GatewayError(
+        "eventbrite",
+        String(body.error ?? "http_error"),
+        String(response.status),
+        String(body.error_description ?? `HTTP ${response.status}`),
+      );
     }
     return body as T;
   }
@@ -163,7 +180,9 @@ function toOrder(o: EbOrder): IncomingOrder {
     total: o.costs.gross.value,
     state: ORDER_STATE[o.status] ?? "paid",
     purchasedAt: new Date(o.created),
-    payments: [{ method: "eventbrite", amount: o.costs.gross.value, currency: o.costs.gross.currency, gateway: "eventbrite", chargeId: o.id }],
+    payments: [
+      { method: "eventbrite", amount: o.costs.gross.value, currency: o.costs.gross.currency, gateway: "eventbrite", chargeId: o.id },
+    ],
   };
 }
 
@@ -184,6 +203,9 @@ function toAttendee(a: EbAttendee): IncomingAttendee {
     price: a.costs?.base_price.value ?? 0,
     fees,
     state,
-    scans: barcode?.status === "used" && barcode.changed ? [{ externalId: `eb-${barcode.barcode}`, scannedAt: new Date(barcode.changed), device: "eventbrite" }] : [],
+    scans:
+      barcode?.status === "used" && barcode.changed
+        ? [{ externalId: `eb-${barcode.barcode}`, scannedAt: new Date(barcode.changed), device: "eventbrite" }]
+        : [],
   };
 }

@@ -22,14 +22,23 @@ export interface SyncResult {
   pages: number;
 }
 
-export async function syncConnector(ctx: Ctx, connector: Connector, options: { onPage?: (resource: string, pages: number) => void } = {}): Promise<SyncResult> {
+export async function syncConnector(
+  ctx: Ctx,
+  connector: Connector,
+  options: { onPage?: (resource: string, pages: number) => void } = {},
+): Promise<SyncResult> {
   authorize(ctx.actor, "commerce.manage");
   const source = connector.source;
   const started = ctx.clock.now();
   // Eventbrite's changed_since takes seconds, without milliseconds.
   const stamp = started.toISOString().replace(/\.\d{3}Z$/, "Z");
   const cursors = new Map(
-    (await ctx.db.select().from(connectorCursors).where(and(eq(connectorCursors.workspaceId, ctx.workspaceId), eq(connectorCursors.connector, source)))).map((c) => [c.resource, c.cursor]),
+    (
+      await ctx.db
+        .select()
+        .from(connectorCursors)
+        .where(and(eq(connectorCursors.workspaceId, ctx.workspaceId), eq(connectorCursors.connector, source)))
+    ).map((c) => [c.resource, c.cursor]),
   );
   const result: SyncResult = { events: 0, orders: 0, admissions: 0, pages: 0 };
   const wrap = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -40,7 +49,11 @@ export async function syncConnector(ctx: Ctx, connector: Connector, options: { o
       throw err;
     }
   };
-  const pages = async <T>(resource: string, list: (c: string | null) => Promise<{ items: T[]; continuation: string | null }>, store: (items: T[]) => Promise<void>) => {
+  const pages = async <T>(
+    resource: string,
+    list: (c: string | null) => Promise<{ items: T[]; continuation: string | null }>,
+    store: (items: T[]) => Promise<void>,
+  ) => {
     let continuation: string | null = null;
     let n = 0;
     do {
@@ -55,30 +68,53 @@ export async function syncConnector(ctx: Ctx, connector: Connector, options: { o
     ctx.db
       .insert(connectorCursors)
       .values({ workspaceId: ctx.workspaceId, connector: source, resource, cursor: stamp, syncedAt: started })
-      .onConflictDoUpdate({ target: [connectorCursors.workspaceId, connectorCursors.connector, connectorCursors.resource], set: { cursor: stamp, syncedAt: started } });
+      .onConflictDoUpdate({
+        target: [connectorCursors.workspaceId, connectorCursors.connector, connectorCursors.resource],
+        set: { cursor: stamp, syncedAt: started },
+      });
 
   const touched = new Set<string>();
-  await pages("events", (c) => connector.listEvents(cursors.get("events") ?? null, c), async (items) => {
-    items.forEach((e) => touched.add(e.externalId));
-    result.events += (await ingest(ctx, { source, events: items })).events;
-  });
+  await pages(
+    "events",
+    (c) => connector.listEvents(cursors.get("events") ?? null, c),
+    async (items) => {
+      items.forEach((e) => touched.add(e.externalId));
+      result.events += (await ingest(ctx, { source, events: items })).events;
+    },
+  );
   await done("events");
-  await pages("orders", (c) => connector.listOrders(cursors.get("orders") ?? null, c), async (items) => {
-    result.orders += (await ingest(ctx, { source, orders: items }, { skipUnknownEvents: true })).orders;
-  });
+  await pages(
+    "orders",
+    (c) => connector.listOrders(cursors.get("orders") ?? null, c),
+    async (items) => {
+      result.orders += (await ingest(ctx, { source, orders: items }, { skipUnknownEvents: true })).orders;
+    },
+  );
   await done("orders");
   // Attendees are listed per event: the ones this sync saw, and every one not long past.
   const recent = await ctx.db
     .select({ externalId: events.externalId })
     .from(events)
-    .where(and(eq(events.workspaceId, ctx.workspaceId), eq(events.source, source), gte(events.startsAt, new Date(started.getTime() - 7 * 86_400_000))));
+    .where(
+      and(
+        eq(events.workspaceId, ctx.workspaceId),
+        eq(events.source, source),
+        gte(events.startsAt, new Date(started.getTime() - 7 * 86_400_000)),
+      ),
+    );
   for (const e of recent) if (e.externalId) touched.add(e.externalId);
   for (const eventId of touched) {
-    await pages("attendees", (c) => connector.listAttendees(eventId, cursors.get("attendees") ?? null, c), async (items) => {
-      result.admissions += (await ingest(ctx, { source, attendees: items })).admissions;
-    });
+    await pages(
+      "attendees",
+      (c) => connector.listAttendees(eventId, cursors.get("attendees") ?? null, c),
+      async (items) => {
+        result.admissions += (await ingest(ctx, { source, attendees: items })).admissions;
+      },
+    );
   }
   await done("attendees");
-  await inTransaction(ctx, (tx) => recordActivity(tx, { type: "connector.synced", subjectType: "workspace", subjectId: tx.workspaceId, data: { source, ...result } }));
+  await inTransaction(ctx, (tx) =>
+    recordActivity(tx, { type: "connector.synced", subjectType: "workspace", subjectId: tx.workspaceId, data: { source, ...result } }),
+  );
   return result;
 }

@@ -15,7 +15,8 @@ export class SandboxGateway implements PaymentGateway {
   readonly charges: (ChargeCall & { id: string })[] = [];
 
   async refund(call: RefundCall): Promise<GatewayResult> {
-    if (call.chargeId === "ch_sandbox_decline") throw new GatewayError(this.name, "card_error", "charge_disputed", "The sandbox declines this charge");
+    if (call.chargeId === "ch_sandbox_decline")
+      throw new GatewayError(this.name, "card_error", "charge_disputed", "The sandbox declines this charge");
     return this.once(call.idempotencyKey, JSON.stringify(call), () => {
       const result = { id: `re_sandbox_${digest(call.idempotencyKey)}`, status: "succeeded" as const };
       this.refunds.push({ ...call, id: result.id });
@@ -35,7 +36,13 @@ export class SandboxGateway implements PaymentGateway {
     const seen = this.byKey.get(key);
     if (seen) {
       // Stripe's rule: a key reused with different parameters is an error, not a silent replay.
-      if (seen.call !== body) throw new GatewayError(this.name, "idempotency_error", undefined, "Keys for idempotent requests can only be used with the same parameters");
+      if (seen.call !== body)
+        throw new GatewayError(
+          this.name,
+          "idempotency_error",
+          undefined,
+          "Keys for idempotent requests can only be used with the same parameters",
+        );
       return seen.result;
     }
     const result = run();

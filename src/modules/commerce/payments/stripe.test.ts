@@ -32,13 +32,26 @@ describe("the Stripe-compatible gateway against a local fake of Stripe's refund 
   it("maps Stripe's errors: unknown charge, too large, key reused with other parameters, bad key", async () => {
     stripe.charges.set("ch_B", { amount: 1000, currency: "gbp", refunded: 0 });
     const gateway = new StripeGateway({ secretKey: "sk_test_usher", baseUrl: stripe.url });
-    const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: GatewayError) => e);
-    expect(await fail(gateway.refund({ chargeId: "ch_nope", amount: 1, currency: "GBP", idempotencyKey: "k1" }))).toMatchObject({ type: "invalid_request_error", code: "resource_missing" });
-    expect(await fail(gateway.refund({ chargeId: "ch_B", amount: 5000, currency: "GBP", idempotencyKey: "k2" }))).toMatchObject({ code: "amount_too_large" });
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: GatewayError) => e,
+      );
+    expect(await fail(gateway.refund({ chargeId: "ch_nope", amount: 1, currency: "GBP", idempotencyKey: "k1" }))).toMatchObject({
+      type: "invalid_request_error",
+      code: "resource_missing",
+    });
+    expect(await fail(gateway.refund({ chargeId: "ch_B", amount: 5000, currency: "GBP", idempotencyKey: "k2" }))).toMatchObject({
+      code: "amount_too_large",
+    });
     await gateway.refund({ chargeId: "ch_B", amount: 100, currency: "GBP", idempotencyKey: "k3" });
-    expect(await fail(gateway.refund({ chargeId: "ch_B", amount: 200, currency: "GBP", idempotencyKey: "k3" }))).toMatchObject({ type: "idempotency_error" });
+    expect(await fail(gateway.refund({ chargeId: "ch_B", amount: 200, currency: "GBP", idempotencyKey: "k3" }))).toMatchObject({
+      type: "idempotency_error",
+    });
     const wrongKey = new StripeGateway({ secretKey: "sk_test_wrong", baseUrl: stripe.url });
-    expect(await fail(wrongKey.refund({ chargeId: "ch_B", amount: 1, currency: "GBP", idempotencyKey: "k4" }))).toBeInstanceOf(GatewayError);
+    expect(await fail(wrongKey.refund({ chargeId: "ch_B", amount: 1, currency: "GBP", idempotencyKey: "k4" }))).toBeInstanceOf(
+      GatewayError,
+    );
   });
 
   it("a refund workflow on a Stripe payment moves the money there, and a refusal leaves nothing half-written", async () => {
