@@ -210,14 +210,22 @@ export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknow
       result.admissions += counts.admissions;
       result.scans += counts.scans;
 
+      // One activity per batch, not per order: an import of 50,000 orders is one event in the log, and half the rows.
       await recordActivities(
         tx,
-        orderRows.slice(0, 1000).map((o) => ({
-          type: "order.ingested",
-          subjectType: "order",
-          subjectId: orderIds.get(o.externalId)!,
-          data: { source, externalId: o.externalId, contactId: o.contactId },
-        })),
+        [
+          {
+            type: "orders.ingested",
+            subjectType: "workspace",
+            subjectId: tx.workspaceId,
+            data: {
+              source,
+              orders: orderRows.length,
+              matchedContacts: result.matchedContacts,
+              externalIds: orderRows.slice(0, 100).map((o) => o.externalId),
+            },
+          },
+        ],
         { react: false },
       );
     }
