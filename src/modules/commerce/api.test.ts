@@ -115,6 +115,11 @@ describe("commerce over the API", () => {
     const again = await admin.post("/api/v1/commerce/ingest", batch(email, suffix));
     expect(again.json()).toMatchObject({ orders: 1, payments: 0 });
 
+    const found = (await admin.get(`/api/v1/commerce/orders?q=${encodeURIComponent(`UA${suffix}2`)}`)).json();
+    expect(found.items.map((o: { number: string }) => o.number)).toEqual([`LL-${suffix}`]);
+    expect((await admin.get(`/api/v1/commerce/orders?q=${encodeURIComponent(email.toUpperCase())}`)).json().items).toHaveLength(1);
+    expect((await admin.get(`/api/v1/commerce/orders?q=nobody`)).json().items).toHaveLength(0);
+
     const view = (await admin.get(`/api/v1/tickets/${ticket.number}/customer`)).json();
     expect(view.contact.id).toBe(ticket.requesterId);
     expect(view.orders).toHaveLength(1);

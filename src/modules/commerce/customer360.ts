@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
-import { type ContactWithIdentities, getContact } from "../contacts/service";
+import { type ContactWithIdentities, getContact, normaliseIdentity } from "../contacts/service";
 import { authorize } from "../identity/policy";
 import type { TicketRow } from "../tickets/schema";
 import { getTicket, listTickets } from "../tickets/service";
@@ -84,23 +84,9 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
       .orderBy(desc(subscriptions.startedAt)),
     listTickets(ctx, { conditions: { all: [{ field: "requester", op: "is", value: contactId }] }, sort: "-created", limit: 50 }),
   ]);
-  const orderIds = orderRows.map((r) => r.order.id);
   const subIds = subRows.map((s) => s.id);
-  const [admissionRows, paymentRows, billingRows] = await Promise.all([
-    orderIds.length
-      ? ctx.db
-          .select({ admission: admissions, scan: scans })
-          .from(admissions)
-          .leftJoin(scans, eq(scans.admissionId, admissions.id))
-          .where(and(eq(admissions.workspaceId, ctx.workspaceId), inArray(admissions.orderId, orderIds)))
-          .orderBy(asc(admissions.createdAt), asc(admissions.id), asc(scans.scannedAt))
-      : [],
-    orderIds.length
-      ? ctx.db
-          .select()
-          .from(payments)
-          .where(and(eq(payments.workspaceId, ctx.workspaceId), inArray(payments.orderId, orderIds)))
-      : [],
+  const [orderViews, billingRows] = await Promise.all([
+    withAdmissionsAndPayments(ctx, orderRows),
     subIds.length
       ? ctx.db
           .select()
@@ -109,6 +95,68 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
           .orderBy(asc(billingEntries.occurredAt))
       : [],
   ]);
+  return {
+    contact,
+    orders: orderViews,
+    subscriptions: subRows.map((s) => ({ ...s, billing: billingRows.filter((b) => b.subscriptionId === s.id) })),
+    tickets: ticketPage.items,
+  };
+}
+
+/**
+ * An agent looking an order up by what the fan quotes: the order number, a
+ * barcode, or the buyer's e-mail or phone. Exact matches only, newest first.
+ */
+export async function findOrders(ctx: Ctx, q: string): Promise<OrderView[]> {
+  authorize(ctx.actor, "commerce.read");
+  const text = q.trim();
+  if (!text) return [];
+  const email = normaliseIdentity({ kind: "email", value: text })?.value;
+  const phone = normaliseIdentity({ kind: "phone", value: text })?.value;
+  const byBarcode = ctx.db
+    .select({ id: admissions.orderId })
+    .from(admissions)
+    .where(and(eq(admissions.workspaceId, ctx.workspaceId), eq(admissions.barcode, text)));
+  const rows = await ctx.db
+    .select({ order: orders, event: events, venueName: venues.name })
+    .from(orders)
+    .innerJoin(events, eq(events.id, orders.eventId))
+    .leftJoin(venues, eq(venues.id, events.venueId))
+    .where(
+      and(
+        eq(orders.workspaceId, ctx.workspaceId),
+        or(
+          eq(orders.number, text),
+          email ? eq(orders.buyerEmail, email) : undefined,
+          phone ? eq(orders.buyerPhone, phone) : undefined,
+          inArray(orders.id, byBarcode),
+        ),
+      ),
+    )
+    .orderBy(desc(orders.purchasedAt))
+    .limit(MAX_ORDERS);
+  return withAdmissionsAndPayments(ctx, rows);
+}
+
+/** Orders' admissions (with their scans) and payments: two queries for any number of orders. */
+async function withAdmissionsAndPayments(
+  ctx: Ctx,
+  rows: { order: OrderRow; event: EventRow; venueName: string | null }[],
+): Promise<OrderView[]> {
+  const ids = rows.map((r) => r.order.id);
+  if (ids.length === 0) return [];
+  const [admissionRows, paymentRows] = await Promise.all([
+    ctx.db
+      .select({ admission: admissions, scan: scans })
+      .from(admissions)
+      .leftJoin(scans, eq(scans.admissionId, admissions.id))
+      .where(and(eq(admissions.workspaceId, ctx.workspaceId), inArray(admissions.orderId, ids)))
+      .orderBy(asc(admissions.createdAt), asc(admissions.id), asc(scans.scannedAt)),
+    ctx.db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.workspaceId, ctx.workspaceId), inArray(payments.orderId, ids))),
+  ]);
   const byAdmission = new Map<string, AdmissionRow & { scans: ScanRow[] }>();
   for (const { admission, scan } of admissionRows) {
     let a = byAdmission.get(admission.id);
@@ -116,16 +164,11 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
     if (scan) a.scans.push(scan);
   }
   const all = [...byAdmission.values()];
-  return {
-    contact,
-    orders: orderRows.map((r) => ({
-      order: r.order,
-      event: r.event,
-      venueName: r.venueName,
-      admissions: all.filter((a) => a.orderId === r.order.id),
-      payments: paymentRows.filter((p) => p.orderId === r.order.id),
-    })),
-    subscriptions: subRows.map((s) => ({ ...s, billing: billingRows.filter((b) => b.subscriptionId === s.id) })),
-    tickets: ticketPage.items,
-  };
+  return rows.map((r) => ({
+    order: r.order,
+    event: r.event,
+    venueName: r.venueName,
+    admissions: all.filter((a) => a.orderId === r.order.id),
+    payments: paymentRows.filter((p) => p.orderId === r.order.id),
+  }));
 }

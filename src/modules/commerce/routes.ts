@@ -4,7 +4,7 @@ import { z } from "zod";
 import { idParams, problemResponses } from "../../platform/http";
 import { languageSchema, listOf, timezoneSchema } from "../../platform/validation";
 import { ctxOf } from "../identity/http";
-import { customerOfTicket } from "./customer360";
+import { customerOfTicket, findOrders } from "./customer360";
 import { commerceDeps } from "./deps";
 import { chargebackRate, disputeEvidence, getDispute, openDispute, setDisputeState } from "./disputes";
 import { ingest, ingestAdvertisers, ingestSubscriptions, listAdvertiserAccounts } from "./ingest";
@@ -372,6 +372,18 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- orders and workflows
 
+  app.get(
+    "/api/v1/commerce/orders",
+    {
+      schema: {
+        tags,
+        summary: "Find orders by order number, barcode, or the buyer's e-mail or phone",
+        querystring: z.object({ q: z.string().min(1).max(320) }).strict(),
+        response: { 200: listOf(orderSchema), ...problemResponses },
+      },
+    },
+    async (request) => ({ items: (await findOrders(ctxOf(request), request.query.q)).map(presentOrder) }),
+  );
   app.get(
     "/api/v1/commerce/orders/:id",
     { schema: { tags, params: idParams, response: { 200: orderSchema, ...problemResponses } } },
