@@ -7,7 +7,8 @@ import { listMessages } from "../tickets/messages";
 import { customerOfTicket } from "./customer360";
 import type { CommerceDeps } from "./deps";
 import { chargebackRate, disputeEvidence, openDispute } from "./disputes";
-import { ingest, ingestSubscriptions } from "./ingest";
+import { ingest, ingestAdvertisers, ingestSubscriptions } from "./ingest";
+import { createOrganisation } from "../contacts/service";
 import { changeEventState, createEvent, findEventId, findOrderId, loadOrderBundle, setEventPolicy } from "./orders";
 import { SandboxGateway } from "./payments/sandbox";
 import { changeSubscription } from "./subscriptions";
@@ -267,6 +268,29 @@ describe("customer 360", () => {
     expect(view.orders[0]!.admissions[0]!.scans[0]).toMatchObject({ gate: "B", device: "scanner-7" });
     expect(view.orders[0]!.venueName).toBe("The Roundhouse");
     expect(view.tickets.map((t) => t.id)).toContain(ticket.id);
+  });
+});
+
+describe("advertisers", () => {
+  it("an advertiser's contact sees their organisation's accounts and campaigns in the 360", async () => {
+    const app = getApp();
+    const ws = await makeWorkspace(app);
+    await createOrganisation(ws.admin.ctx, { name: "Polar Bank", domains: ["polarbank.example"], tier: "advertiser" });
+    await ingestAdvertisers(ws.system, [
+      {
+        externalId: "acc-1",
+        name: "Polar Bank",
+        currency: "EUR",
+        domain: "polarbank.example",
+        campaigns: [{ externalId: "PB-Q3", name: "Card Q3", state: "live", budget: 5_000_000, spent: 1_200_000 }],
+      },
+    ]);
+    const ticket = await makeTicket(ws.admin.ctx, ws.otherDesk.id, {
+      requester: { identities: [{ kind: "email", value: "media@polarbank.example" }] },
+    });
+    const view = await customerOfTicket(ws.admin.ctx, ticket.id);
+    expect(view.advertisers).toHaveLength(1);
+    expect(view.advertisers[0]!.campaigns[0]).toMatchObject({ name: "Card Q3", state: "live", budget: 5_000_000, currency: "EUR" });
   });
 });
 

@@ -4,8 +4,11 @@ import { type ContactWithIdentities, getContact, normaliseIdentity } from "../co
 import { authorize } from "../identity/policy";
 import type { TicketRow } from "../tickets/schema";
 import { getTicket, listTickets } from "../tickets/service";
+import { listAdvertiserAccounts } from "./ingest";
 import {
   type AdmissionRow,
+  type AdvertiserAccountRow,
+  type CampaignRow,
   type BillingEntryRow,
   type EventRow,
   type OrderRow,
@@ -46,6 +49,8 @@ export interface Customer360 {
   orders: OrderView[];
   subscriptions: (SubscriptionRow & { billing: BillingEntryRow[] })[];
   tickets: TicketRow[];
+  /** For an advertiser's people: their organisation's accounts and campaigns (the advertiser desk). */
+  advertisers: (AdvertiserAccountRow & { campaigns: CampaignRow[] })[];
 }
 
 const MAX_ORDERS = 50;
@@ -68,7 +73,7 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
   );
   const subsMine = or(eq(subscriptions.contactId, contactId), emails.length ? inArray(subscriptions.email, emails) : undefined);
 
-  const [orderRows, subRows, ticketPage] = await Promise.all([
+  const [orderRows, subRows, ticketPage, advertisers] = await Promise.all([
     ctx.db
       .select({ order: orders, event: events, venueName: venues.name })
       .from(orders)
@@ -83,6 +88,7 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
       .where(and(eq(subscriptions.workspaceId, ctx.workspaceId), subsMine))
       .orderBy(desc(subscriptions.startedAt)),
     listTickets(ctx, { conditions: { all: [{ field: "requester", op: "is", value: contactId }] }, sort: "-created", limit: 50 }),
+    contact.organisationId ? listAdvertiserAccounts(ctx, contact.organisationId) : [],
   ]);
   const subIds = subRows.map((s) => s.id);
   const [orderViews, billingRows] = await Promise.all([
@@ -100,6 +106,7 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
     orders: orderViews,
     subscriptions: subRows.map((s) => ({ ...s, billing: billingRows.filter((b) => b.subscriptionId === s.id) })),
     tickets: ticketPage.items,
+    advertisers,
   };
 }
 

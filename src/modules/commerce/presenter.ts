@@ -209,6 +209,45 @@ export const presentSubscription = (s: SubscriptionRow & { billing?: BillingEntr
   billing: (s.billing ?? []).map(presentBilling),
 });
 
+export const advertiserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    organisationId: z.string().nullable(),
+    externalId: z.string().nullable(),
+    currency: z.string(),
+    campaigns: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        state: z.string(),
+        budget: money,
+        spent: money,
+        currency: z.string(),
+        startsOn: z.string().nullable(),
+        endsOn: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "AdvertiserAccount" });
+export const presentAdvertiser = (a: AdvertiserAccountRow & { campaigns: CampaignRow[] }) => ({
+  id: a.id,
+  name: a.name,
+  organisationId: a.organisationId,
+  externalId: a.externalId,
+  currency: a.currency,
+  campaigns: a.campaigns.map((c) => ({
+    id: c.id,
+    name: c.name,
+    state: c.state,
+    budget: c.budget,
+    spent: c.spent,
+    currency: c.currency,
+    startsOn: c.startsOn,
+    endsOn: c.endsOn,
+  })),
+});
+
 const pastTicketSchema = z.object({
   id: z.string(),
   number: z.number().int(),
@@ -243,6 +282,7 @@ export const presentCustomer = (c: Customer360) => ({
   orders: c.orders.map(presentOrder),
   subscriptions: c.subscriptions.map(presentSubscription),
   tickets: c.tickets.map(presentPastTicket),
+  advertisers: c.advertisers.map(presentAdvertiser),
 });
 
 export const decisionSchema = z
@@ -373,42 +413,3 @@ export const chargebackRateSchema = z.object({
   grossAmount: z.record(z.string(), money),
 });
 export const presentChargebackRate = (r: ChargebackRate) => r;
-
-export const advertiserSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    organisationId: z.string().nullable(),
-    externalId: z.string().nullable(),
-    currency: z.string(),
-    campaigns: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        state: z.string(),
-        budget: money,
-        spent: money,
-        currency: z.string(),
-        startsOn: z.string().nullable(),
-        endsOn: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: "AdvertiserAccount" });
-export const presentAdvertiser = (a: AdvertiserAccountRow & { campaigns: CampaignRow[] }) => ({
-  id: a.id,
-  name: a.name,
-  organisationId: a.organisationId,
-  externalId: a.externalId,
-  currency: a.currency,
-  campaigns: a.campaigns.map((c) => ({
-    id: c.id,
-    name: c.name,
-    state: c.state,
-    budget: c.budget,
-    spent: c.spent,
-    currency: c.currency,
-    startsOn: c.startsOn,
-    endsOn: c.endsOn,
-  })),
-});
