@@ -95,6 +95,11 @@ export async function requestRefund(ctx: Ctx, deps: CommerceDeps, input: RefundI
     }
     const ticket = await ticketOf(tx, input.ticketId);
     const bundle = await loadOrderBundle(tx, input.orderId, { forUpdate: true });
+    if (input.idempotencyKey) {
+      // The same key may have been refunding this order while we waited for its lock.
+      const replay = await replayOf(tx, input.idempotencyKey);
+      if (replay) return replay;
+    }
     const locale = await localeOf(tx, bundle, ticket);
     const chosen = chooseAdmissions(bundle, input.admissionIds, locale);
     const policy = await policyForEvent(tx, bundle.event);
