@@ -5,7 +5,10 @@ import { Command, InvalidArgumentError } from "commander";
 import { type App, cliActor, openApp } from "./app";
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_WORKSPACE, seedDemo } from "./modules/demo/seed";
 import { createAgent } from "./modules/identity/service";
-import { createWorkspace, countWorkspaces, findWorkspaceBySlug } from "./modules/workspaces/service";
+import { createWorkspace, countWorkspaces, findWorkspaceBySlug, listWorkspaces } from "./modules/workspaces/service";
+import { syncConnector } from "./modules/commerce/connectors/sync";
+import { importOrdersCsv } from "./modules/commerce/csv";
+import { commerceDeps } from "./modules/commerce/deps";
 import { ConfigError, type Config, loadConfig } from "./platform/config";
 import { DomainError } from "./platform/errors";
 import { migrate } from "./platform/migrate";
@@ -133,6 +136,76 @@ program
       await app.close();
     }
   });
+
+program
+  .command("import-orders")
+  .description("import orders from a CSV file (one row per admission; see docs/commerce.md), idempotent by order id")
+  .argument("<file>", "the CSV file")
+  .option("--workspace <slug>", "workspace slug (default: the only workspace)")
+  .option("--source <name>", "where the orders come from; rows are upserted by (source, order id)", "csv")
+  .action(async (file: string, options: { workspace?: string; source: string }) => {
+    const app = await openApp(loadConfig());
+    try {
+      const ctx = app.ctx(await workspaceIdFor(app, options.workspace), cliActor);
+      const bar = process.stdout.isTTY
+        ? new cliProgress.SingleBar({ format: "Orders |{bar}| {percentage}% · {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic)
+        : undefined;
+      let started = false;
+      let lastLogged = 0;
+      const result = await importOrdersCsv(ctx, file, {
+        source: options.source,
+        onProgress(done, total) {
+          if (bar) {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          } else if (done - lastLogged >= total / 10 || done === total) {
+            lastLogged = done;
+            console.log(`  ${Math.round((100 * done) / Math.max(1, total))}%`);
+          }
+        },
+      });
+      bar?.stop();
+      console.log(`Imported ${result.orders} orders with ${result.admissions} admissions from ${result.rows} rows; ${result.matchedContacts} matched to contacts.`);
+      for (const p of result.problems.slice(0, 50)) console.log(`  line ${p.line}: ${p.message}`);
+      if (result.problems.length > 50) console.log(`  … and ${result.problems.length - 50} more`);
+      if (result.problems.length) process.exitCode = 2;
+    } finally {
+      await app.close();
+    }
+  });
+
+program
+  .command("sync-eventbrite")
+  .description("pull events, orders and attendees changed on Eventbrite since the last sync (USHER_EVENTBRITE_TOKEN, USHER_EVENTBRITE_ORGANIZATION_ID)")
+  .option("--workspace <slug>", "workspace slug (default: the only workspace)")
+  .action(async (options: { workspace?: string }) => {
+    const config = loadConfig();
+    if (!config.eventbriteToken || !config.eventbriteOrganizationId) {
+      throw new ConfigError(["USHER_EVENTBRITE_TOKEN and USHER_EVENTBRITE_ORGANIZATION_ID must be set to sync from Eventbrite"]);
+    }
+    const app = await openApp(config);
+    try {
+      const ctx = app.ctx(await workspaceIdFor(app, options.workspace), cliActor);
+      const result = await syncConnector(ctx, commerceDeps(config).connectors.eventbrite!, {
+        onPage: (resource, pages) => console.log(`  ${resource}: page ${pages}`),
+      });
+      console.log(`Synced ${result.events} events, ${result.orders} orders, ${result.admissions} attendees (${result.pages} pages).`);
+    } finally {
+      await app.close();
+    }
+  });
+
+async function workspaceIdFor(app: App, slug?: string): Promise<string> {
+  if (slug) {
+    const ws = await findWorkspaceBySlug(app.database.db, slug);
+    if (!ws) throw new DomainError("not_found", `No workspace "${slug}"`);
+    return ws.id;
+  }
+  const all = await listWorkspaces(app.database.db);
+  if (all.length !== 1) throw new DomainError("validation.failed", `There are ${all.length} workspaces: say which with --workspace <slug>`);
+  return all[0]!.id;
+}
 
 /**
  * Forks `count` copies of this command that share the listening port (the

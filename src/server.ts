@@ -13,6 +13,7 @@ import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
 import { ticketRoutes } from "./modules/tickets/routes";
+import { commerceRoutes } from "./modules/commerce/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -74,6 +75,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(kbRoutes);
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
+  await server.register(commerceRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -35,4 +35,11 @@ describe("benchmarks at a small size", () => {
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/RSS after 20 rounds of agent work\s+\d+ MB/);
   }, 150_000);
+
+  it("commerce: ingestion, customer 360 and refunds", () => {
+    const run = bench("commerce.ts", ["--db", "pglite", "--orders", "1000", "--samples", "20"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/ingestion\s+\d+ orders\/s/);
+    expect(run.output).toMatch(/customer 360 p99\s+[\d.]+ ms/);
+  }, 150_000);
 });

@@ -50,6 +50,13 @@ const configSchema = z
     mailFrom: z.string().min(3).default("Usher <usher@localhost>"),
     /** Workspace (slug) whose help center answers on host names no help center claims; absent: the only workspace, if there is one. */
     helpCenterWorkspace: z.string().min(1).max(48).optional(),
+    /** Stripe (or Stripe-compatible) secret key; payments recorded with gateway "stripe" are refunded through it. */
+    stripeSecretKey: z.string().min(8).optional(),
+    stripeApiBase: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com"),
+    /** Eventbrite private token and organisation id for `usher sync-eventbrite`. */
+    eventbriteToken: z.string().min(8).optional(),
+    eventbriteOrganizationId: z.string().regex(/^\d+$/, "digits").optional(),
+    eventbriteApiBase: z.url({ protocol: /^https?$/ }).default("https://www.eventbriteapi.com"),
   })
   .strict();
 
@@ -74,6 +81,11 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   smtpUrl: "USHER_SMTP_URL",
   mailFrom: "USHER_MAIL_FROM",
   helpCenterWorkspace: "USHER_HELP_CENTER_WORKSPACE",
+  stripeSecretKey: "USHER_STRIPE_SECRET_KEY",
+  stripeApiBase: "USHER_STRIPE_API_BASE",
+  eventbriteToken: "USHER_EVENTBRITE_TOKEN",
+  eventbriteOrganizationId: "USHER_EVENTBRITE_ORGANIZATION_ID",
+  eventbriteApiBase: "USHER_EVENTBRITE_API_BASE",
 };
 
 export class ConfigError extends Error {

@@ -557,3 +557,24 @@ export async function updateOrganisation(ctx: Ctx, id: string, patch: Partial<Or
     return row!;
   });
 }
+
+/**
+ * Contacts behind many e-mail addresses and phone numbers at once (commerce
+ * matches imported orders to fans): normalised "kind:value" → contact id.
+ * One query however many are asked.
+ */
+export async function findContactIdsByIdentities(ctx: Ctx, identities: IdentityInput[]): Promise<Map<string, string>> {
+  const wanted = identities.map(normaliseIdentity).filter((i) => i !== undefined);
+  if (wanted.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value, contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.workspaceId, ctx.workspaceId),
+        eq(contactIdentities.provider, ""),
+        inArray(contactIdentities.value, [...new Set(wanted.map((i) => i.value))]),
+      ),
+    );
+  return new Map(rows.map((r) => [`${r.kind}:${r.value}`, r.contactId]));
+}

@@ -6,6 +6,7 @@ import { createOrganisation } from "../contacts/service";
 import { addDeskAddress, createCategory, createCustomField, createDesk } from "../desks/service";
 import { createAgent, createTeam } from "../identity/service";
 import { seedKnowledgeBase } from "../kb/demo";
+import { seedCommerceDemo } from "../commerce/demo";
 import { type ImportedMessage, type ImportedTicket, importTickets } from "../tickets/import";
 import type { Priority, TicketStatus } from "../tickets/schema";
 import { rebuildTagCatalogue } from "../tickets/tags";
@@ -332,6 +333,20 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     name: contacts[fanCount + i]!.name,
     org: orgs.find((o) => o.id === contactOrg[fanCount + i])!,
   }));
+
+  // The box office behind the fans: events, orders, scans, subscriptions, advertiser accounts.
+  await seedCommerceDemo(ctx, {
+    seed: options.seed ?? 2026,
+    now,
+    fans: fans.map((f, i) => ({
+      id: f.id,
+      name: f.name,
+      lang: f.lang,
+      email: contacts[i]!.identities[0]!.value,
+      phone: contacts[i]!.identities.find((x) => x.kind === "phone")?.value,
+    })),
+    advertisers,
+  });
 
   // Tickets, in chunks so progress can be shown.
   const chunk = 1000;

@@ -28,13 +28,22 @@ export type Action =
   | "kb.read"
   | "kb.write"
   | "kb.manage"
-  | "workspace.admin";
+  | "workspace.admin"
+  | "commerce.read"
+  | "commerce.act"
+  | "commerce.approve"
+  | "commerce.manage";
 
 const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read"];
 const AGENT: Action[] = [...LIGHT, "ticket.create", "ticket.update", "ticket.reply", "ticket.merge", "contact.write", "kb.write"];
 // Knowledge-base structure and branding shape every article of a desk: supervisors and admins.
 const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage"];
-const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin"];
+const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin", "commerce.manage"];
+// Commerce: everyone reads the fan's orders; agents run the workflows within policy; supervisors approve the rest.
+LIGHT.push("commerce.read");
+AGENT.push("commerce.read", "commerce.act");
+SUPERVISOR.push("commerce.read", "commerce.act", "commerce.approve");
+ADMIN.push("commerce.read", "commerce.act", "commerce.approve");
 
 const ALLOWED: Record<Role | "system", ReadonlySet<Action>> = {
   light_agent: new Set(LIGHT),

@@ -4,6 +4,7 @@ import { escapeHtml } from "../../kb/html";
 import { MAX_FILES } from "../service";
 import { helpCenterRoutes } from "./helpcenter-routes";
 import { portalRoutes } from "./portal-routes";
+import { commercePortalRoutes } from "../../commerce/portal-web";
 import { installFormParsers } from "./site";
 
 /**
@@ -38,4 +39,5 @@ export async function publicWebRoutes(server: FastifyInstance) {
   });
   await helpCenterRoutes(server);
   await portalRoutes(server);
+  await commercePortalRoutes(server);
 }

@@ -157,7 +157,7 @@ export function requestsPage(site: Site, tickets: TicketRow[]): Html {
       }
       <section aria-labelledby="orders" style="margin-top:2rem">
         <h2 id="orders">${pt(site, "orders.title")}</h2>
-        <div class="placeholder" data-slot="order-actions"><p style="margin:0">${pt(site, "orders.placeholder")}</p></div>
+        <div data-slot="order-actions"><p style="margin:0"><a class="button quiet" href="${site.base}/orders">${pt(site, "orders.title")}</a></p></div>
       </section>`,
   });
 }
