@@ -7,3 +7,5 @@ export * from "./modules/tickets/schema";
 export * from "./modules/activity/schema";
 export * from "./modules/kb/schema";
 export * from "./modules/portal/schema";
+export * from "./modules/views/schema";
+export * from "./modules/canned/schema";
