@@ -50,9 +50,17 @@ async function signIn(page: Page, email: string) {
   await page.goto(`${usher.url}/`);
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.locator("input[name=password]").fill(PASSWORD);
   await page.keyboard.press("Enter");
-  await page.locator("[data-ticket-list], text=No tickets here").first().waitFor();
+  await page.getByTestId("inbox").waitFor();
+}
+
+/** The serious and critical axe-core violations, short enough to read in a failure. */
+async function axe(page: Page) {
+  return (await seriousA11yViolations(page)).map((v) => ({
+    id: v.id,
+    nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${(n as { failureSummary?: string }).failureSummary ?? ""}`.slice(0, 300)),
+  }));
 }
 
 const ctx = () => usher.app.ctx(workspaceId, systemActor("test"));
@@ -65,18 +73,18 @@ describe("the agent workspace", () => {
     const page = await sam.newPage(DESKTOP);
     await page.goto(`${usher.url}/`);
     await page.waitForURL(/\/sign-in/);
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     // Keyboard only: the e-mail field has focus; Tab to the password; Enter submits.
     await page.keyboard.type("sam.reid@lumen.example");
     await page.keyboard.press("Tab");
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press("Enter");
-    await page.locator("[data-ticket-list]").waitFor();
+    await page.getByTestId("inbox").waitFor();
     expect(page.url()).toBe(`${usher.url}/`);
-    await expect(page.getByRole("navigation", { name: "Views" }).getByText("Unassigned")).resolves.toBeTruthy();
+    await page.getByRole("navigation", { name: "Views" }).getByText("Unassigned").waitFor();
     const count = Number(await page.getByTestId("count-all_open").innerText());
     expect(count).toBeGreaterThan(0);
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await shot(page, "inbox-desktop");
 
     // The "?" key lists the shortcuts.
@@ -118,7 +126,7 @@ describe("the agent workspace", () => {
   it("finds a ticket, replies, adds a note with a mention, changes status — and sees a second agent live", { timeout: 120_000 }, async () => {
     const page = await sam.newPage(DESKTOP);
     await page.goto(`${usher.url}/`);
-    await page.locator("[data-ticket-list]").waitFor();
+    await page.getByTestId("inbox").waitFor();
     // Find it: "/" focuses search; Enter opens the first match.
     await page.locator("body").press("/");
     await page.keyboard.type(String(ticketNumber));
@@ -126,7 +134,7 @@ describe("the agent workspace", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(new RegExp(`/tickets/${ticketNumber}$`));
     await page.getByText("They were there yesterday.").waitFor();
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
 
     // Reply with the keyboard: r focuses the composer, Ctrl+Enter sends.
     await page.locator("body").press("r");
@@ -191,7 +199,7 @@ describe("the agent workspace", () => {
     await page.goto(`${usher.url}/views/all_open`);
     await page.locator("[data-ticket-list]").waitFor();
     await noHorizontalScroll(page);
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await shot(page, "inbox-phone");
     await page.getByRole("button", { name: "Open navigation" }).click();
     await page.getByRole("link", { name: /Unassigned/ }).click();
@@ -200,7 +208,7 @@ describe("the agent workspace", () => {
     await page.goto(`${usher.url}/tickets/${ticketNumber}`);
     await page.getByText("They were there yesterday.").waitFor();
     await noHorizontalScroll(page);
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await shot(page, "ticket-phone");
     await page.getByRole("tab", { name: "Details" }).click();
     await page.getByLabel("Status", { exact: true }).waitFor();
@@ -212,11 +220,12 @@ describe("the agent workspace", () => {
   it("speaks Ukrainian to an agent who chose it, with dates in their time zone", { timeout: 60_000 }, async () => {
     const page = await olena.newPage(DESKTOP);
     await page.goto(`${usher.url}/`);
-    await page.locator("[data-ticket-list]").waitFor();
+    await page.locator("[data-testid=inbox], input[name=password]").first().waitFor();
+    if (page.url().includes("/sign-in")) await signIn(page, "admin@lumen.example");
     await page.getByLabel("Language").selectOption("uk");
     await page.getByRole("link", { name: /Мої відкриті/ }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("uk");
-    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
     await page.getByLabel("Мова").selectOption("en");
     await page.getByRole("link", { name: /My open tickets/ }).waitFor();
     await page.close();

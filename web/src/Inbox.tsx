@@ -33,7 +33,12 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
     if (filter.tag.trim()) c.push({ field: "tags", op: "contains", value: filter.tag.trim().toLowerCase() });
     return c;
   }, [filter]);
-  const conditions = useMemo(() => ({ all: [{ field: "desk", op: "is", value: desk.id }, view.conditions, ...extra] }), [desk.id, view.conditions, extra]);
+  // A search looks through the whole desk, not only the view.
+  const searching = q.trim() !== "";
+  const conditions = useMemo(
+    () => ({ all: [{ field: "desk", op: "is", value: desk.id }, ...(searching ? [] : [view.conditions, ...extra])] }),
+    [desk.id, view.conditions, extra, searching],
+  );
 
   const tickets = useInfiniteQuery({
     queryKey: ["tickets", desk.id, view.id, sort, q, extra],
@@ -157,7 +162,7 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
   ];
 
   return (
-    <Stack gap="sm" p={{ base: "xs", sm: "md" }}>
+    <Stack gap="sm" p={{ base: "xs", sm: "md" }} data-testid="inbox">
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Title order={2} size="h3">
           {viewName(view, t)}

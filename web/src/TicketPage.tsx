@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Box, Button, Center, CloseButton, FileButton, Gri
 import { useMediaQuery } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { type Activity, ApiError, type Attachment, type Canned, type Message, type Page, type Session, type Ticket, api, get, patch, post } from "./api";
+import { type Activity, ApiError, type Attachment, type Canned, type Contact, type Message, type Page, type Session, type Ticket, api, get, patch, post } from "./api";
 import { agentName, useAgents, useTeams } from "./data";
 import { useI18n } from "./i18n";
 import { PRIORITY_COLOR, STATUSES, STATUS_COLOR, channelKey, priorityKey, statusKey } from "./labels";
@@ -47,6 +47,7 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
   const ticket = ticketQuery.data;
   const messages = useQuery({ queryKey: ["ticket", id, "messages"], queryFn: () => get<Page<Message>>(`/tickets/${id}/messages?limit=100`) });
   const activities = useQuery({ queryKey: ["ticket", id, "activities"], queryFn: () => get<Page<Activity>>(`/tickets/${id}/activities?limit=500`) });
+  const requesterContact = useQuery({ queryKey: ["contact", ticket.requesterId], queryFn: () => get<Contact>(`/contacts/${ticket.requesterId}`) });
   const [presence, setPresence] = useState<{ agentId: string; name: string; typing: boolean }[]>([]);
 
   // The composer's state lives here: the conflict check compares it with the ticket's version.
@@ -159,7 +160,7 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
 
   const conversation = (
     <Stack gap="sm">
-      <Conversation messages={messages.data?.items} loading={messages.isPending} ticketId={id} />
+      <Conversation messages={messages.data?.items} loading={messages.isPending} ticketId={id} requesterName={requesterContact.data?.name ?? ""} />
       <Composer
         ref={composerRef}
         ticket={ticket}
@@ -266,7 +267,7 @@ const KIND_STYLE: Record<Message["kind"], React.CSSProperties> = {
   note: { background: "var(--mantine-color-yellow-0)", borderLeft: "4px dashed var(--mantine-color-yellow-8)" },
 };
 
-function Conversation({ messages, loading, ticketId }: { messages: Message[] | undefined; loading: boolean; ticketId: string }) {
+function Conversation({ messages, loading, ticketId, requesterName }: { messages: Message[] | undefined; loading: boolean; ticketId: string; requesterName: string }) {
   const { t, dateTime } = useI18n();
   const agents = useAgents();
   const toast = useToast();
@@ -283,7 +284,7 @@ function Conversation({ messages, loading, ticketId }: { messages: Message[] | u
   return (
     <Stack gap="sm" component="ol" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label={t("ticket.conversation")} data-ticket={ticketId}>
       {(messages ?? []).map((m) => {
-        const name = authorName(m) || t("ticket.requester");
+        const name = authorName(m) || requesterName || t("ticket.requester");
         const channel = t(channelKey(m.channel));
         const heading = m.kind === "note" ? t("message.note", { name }) : t(m.kind === "inbound" ? "message.inbound" : "message.outbound", { name, channel });
         return (

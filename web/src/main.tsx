@@ -11,6 +11,7 @@ const theme = createTheme({
   // Contrast: Mantine's default dimmed grey is too light for WCAG AA on white.
   colors: {},
   defaultRadius: "sm",
+  primaryShade: { light: 8, dark: 8 },
 });
 
 const queryClient = new QueryClient({
