@@ -82,8 +82,13 @@ describe("the agent workspace", () => {
     await page.getByTestId("inbox").waitFor();
     expect(page.url()).toBe(`${usher.url}/`);
     await page.getByRole("navigation", { name: "Views" }).getByText("Unassigned").waitFor();
-    const count = Number(await page.getByTestId("count-all_open").innerText());
-    expect(count).toBeGreaterThan(0);
+    const desks = await listDesks(ctx());
+    const desk = desks.find((d) => d.key === "box-office")!;
+    await page.getByLabel("Desk").selectOption(desk.id);
+    await page.getByRole("link", { name: /All open/ }).click();
+    await page.waitForURL(/\/views\/all_open$/);
+    await page.locator("[data-ticket-list]").waitFor();
+    await expect.poll(async () => Number(await page.getByTestId("count-all_open").innerText())).toBeGreaterThan(0);
     expect(await axe(page)).toEqual([]);
     await shot(page, "inbox-desktop");
 
@@ -94,13 +99,6 @@ describe("the agent workspace", () => {
     await page.keyboard.press("Escape");
 
     // A new ticket appears in the list and the counts without a reload.
-    await page.getByRole("link", { name: /All open/ }).click();
-    await page.waitForURL(/\/views\/all_open$/);
-    const desks = await listDesks(ctx());
-    const desk = desks.find((d) => d.key === "box-office")!;
-    await page.getByLabel("Desk").selectOption(desk.id);
-    await page.getByRole("link", { name: /All open/ }).click();
-    await page.locator("[data-ticket-list]").waitFor();
     const before = Number(await page.getByTestId("count-all_open").innerText());
     const created = await createTicket(ctx(), {
       deskId: desk.id,
@@ -137,20 +135,21 @@ describe("the agent workspace", () => {
     expect(await axe(page)).toEqual([]);
 
     // Reply with the keyboard: r focuses the composer, Ctrl+Enter sends.
-    await page.locator("body").press("r");
+    await page.keyboard.press("r");
     await page.keyboard.type("Sorry about that! I have re-issued your e-tickets.");
     await page.keyboard.press("Control+Enter");
     await page.locator('[data-kind="outbound"]', { hasText: "re-issued your e-tickets" }).waitFor();
 
-    // An internal note mentioning a colleague.
-    await page.locator("body").press("n");
+    // An internal note mentioning a colleague: Escape leaves the composer, n comes back to it as a note.
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("n");
     await page.keyboard.type("@Aoife Byrne please check the barcode was voided");
     await page.keyboard.press("Control+Enter");
     await page.locator('[data-kind="note"]', { hasText: "barcode was voided" }).waitFor();
 
     // Status through the fields panel.
     await page.getByLabel("Status", { exact: true }).selectOption("pending");
-    await expect.poll(() => page.getByTestId("ticket-status").innerText()).toBe("Pending");
+    await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("Pending");
 
     // The second agent opens the same ticket: presence on both sides.
     const other = await olena.newPage(DESKTOP);
@@ -161,13 +160,14 @@ describe("the agent workspace", () => {
     await other.getByTestId("presence").getByText(/Sam Reid is viewing/).waitFor({ timeout: 10_000 });
 
     // Sam starts writing; Olena types too (seen as typing), then changes the priority and adds a note.
-    await page.getByLabel("Message", { exact: true }).fill("Also, your refund is on its way");
-    await other.getByLabel("Message", { exact: true }).pressSequentially("Checking");
+    await page.locator("label", { hasText: "Public reply" }).click();
+    await page.getByRole("textbox", { name: "Message" }).fill("Also, your refund is on its way");
+    await other.getByRole("textbox", { name: "Message" }).pressSequentially("Checking");
     await page.getByTestId("presence").getByText(/Olena Kovalenko is typing/).waitFor({ timeout: 10_000 });
-    await other.getByLabel("Message", { exact: true }).fill("");
+    await other.getByRole("textbox", { name: "Message" }).fill("");
     await other.getByLabel("Priority", { exact: true }).selectOption("urgent");
-    await other.getByRole("radio", { name: "Internal note" }).check({ force: true });
-    await other.getByLabel("Message", { exact: true }).fill("Escalated: VIP at tonight's show");
+    await other.locator("label", { hasText: "Internal note" }).click();
+    await other.getByRole("textbox", { name: "Message" }).fill("Escalated: VIP at tonight's show");
     await other.getByRole("button", { name: "Add note" }).click();
 
     // Sam sees both changes arrive without a reload, and his reply is flagged before sending.

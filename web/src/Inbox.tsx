@@ -332,7 +332,7 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
                           {t(priorityKey(ticket.priority))}
                         </Badge>
                         {ticket.dueAt && (
-                          <Text size="xs" c={overdue ? "red.8" : "dark.4"} fw={overdue ? 700 : 400}>
+                          <Text size="xs" c={overdue ? "red.9" : "dark.4"} fw={overdue ? 700 : 400}>
                             {overdue ? t("ticket.overdue", { time: dateTime(ticket.dueAt) }) : t("ticket.due", { time: dateTime(ticket.dueAt) })}
                           </Text>
                         )}

@@ -189,12 +189,13 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                             nav.close();
                           }}
                           active={active}
+                          variant="filled"
                           aria-current={active ? "page" : undefined}
                           label={viewName(view, t)}
                           rightSection={
                             count !== undefined && (
-                              <Badge size="sm" variant={active ? "filled" : "light"} color={view.key === "urgent" || view.key === "breaching" ? "red" : "indigo"} data-testid={`count-${view.id}`}>
-                                {count}
+                              <Badge size="sm" variant={active ? "white" : "light"} color={view.key === "urgent" || view.key === "breaching" ? "red" : "indigo"}>
+                                <span data-testid={`count-${view.id}`}>{count}</span>
                                 <VisuallyHidden> {t("views.count", { count })}</VisuallyHidden>
                               </Badge>
                             )
