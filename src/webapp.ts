@@ -53,6 +53,6 @@ export async function webAppRoutes(server: FastifyInstance, options: { root?: st
       .header("content-security-policy", CSP)
       .header("x-frame-options", "DENY")
       .header("referrer-policy", "same-origin")
-      .sendFile("index.html", root);
+      .sendFile("index.html", root, { cacheControl: false });
   for (const url of CLIENT_ROUTES) server.get(url, { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
 }
