@@ -2,7 +2,7 @@ import { ActionIcon, AppShell, Badge, Burger, Button, Center, Group, Loader, Nat
 import { useDisclosure } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import { Suspense, lazy, useEffect, useMemo, useRef, useState } from "react";
-import { type Session, type View, api, patch } from "./api";
+import { type Agent, type Page, type Session, type Ticket, type View, api, get, patch } from "./api";
 import { useCounts, useDesks, useViews } from "./data";
 import { type MessageKey, useI18n } from "./i18n";
 import { Inbox } from "./Inbox";
@@ -68,8 +68,11 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
           void queryClient.invalidateQueries({ queryKey: ["counts"] });
           void queryClient.invalidateQueries({ queryKey: ["tickets"] });
         }, 300);
-      } else if (event.type === "mention") {
-        toast(t("mention.notice", { name: "", number: "" }).replace(/^\s+/, ""), "indigo");
+      } else if (event.type === "mention" && event.ticketId) {
+        const by = queryClient.getQueryData<Page<Agent>>(["agents"])?.items.find((a) => a.id === event.actorId)?.name ?? "";
+        void get<Ticket>(`/tickets/${event.ticketId}`)
+          .then((ticket) => toast(t("mention.notice", { name: by, number: ticket.number }), "indigo"))
+          .catch(() => undefined);
       }
     },
     [queryClient, toast, t],
