@@ -26,7 +26,7 @@ let workspaceId: string;
 beforeAll(async () => {
   await buildWeb({ ifStale: true, quiet: true });
   usher = await startUsher({ workers: false });
-  const demo = await seedDemo(usher.app, { tickets: 40 });
+  const demo = await seedDemo(usher.app, { tickets: 150 });
   workspaceId = demo.workspaceId;
   [sam, olena] = await Promise.all([launchBrowser({ bypassCSP: true }), launchBrowser({ bypassCSP: true })]);
 }, 180_000);
@@ -231,6 +231,8 @@ describe("the agent workspace", () => {
     await page.getByLabel("Language").selectOption("uk");
     await page.getByRole("link", { name: /Мої відкриті/ }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+    const boxOffice = (await listDesks(ctx())).find((d) => d.key === "box-office")!;
+    await page.getByLabel("Служба").selectOption(boxOffice.id);
     await page.getByRole("link", { name: /Усі відкриті/ }).click();
     const row = page.locator("[data-ticket-row]").first();
     await row.waitFor();

@@ -137,7 +137,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
               }}
               data={deskList.map((d) => ({ value: d.id, label: d.name }))}
               size="xs"
-              maw={180}
+              maw={{ base: 130, sm: 200 }}
             />
           </Group>
           <Group gap={6} wrap="nowrap">
@@ -157,7 +157,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
               ]}
             />
             <Tooltip label={t("shortcuts.open")}>
-              <ActionIcon variant="default" onClick={() => setShortcutsOpen(true)} aria-label={t("shortcuts.open")}>
+              <ActionIcon variant="default" onClick={() => setShortcutsOpen(true)} aria-label={t("shortcuts.open")} visibleFrom="sm">
                 ?
               </ActionIcon>
             </Tooltip>
