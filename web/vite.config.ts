@@ -11,7 +11,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,
-    chunkSizeWarningLimit: 400,
+    // The vendor chunk (React, Mantine, TanStack Query) is ~540 kB minified, ~165 kB gzipped.
+    chunkSizeWarningLimit: 600,
     rollupOptions: {
       output: {
         // React and Mantine change rarely: their own long-cached chunk.

@@ -51,7 +51,7 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
   const [presence, setPresence] = useState<{ agentId: string; name: string; typing: boolean }[]>([]);
 
   // The composer's state lives here: the conflict check compares it with the ticket's version.
-  const [mode, setMode] = useState<Mode>("outbound");
+  const [mode, setMode] = useState<Mode>(session.agent.role === "light_agent" ? "note" : "outbound");
   const [text, setText] = useState("");
   const [seen, setSeen] = useState<{ version: number; activityIds: Set<string> }>({ version: initial.version, activityIds: new Set() });
   const [conflict, setConflict] = useState(false);

@@ -36,11 +36,25 @@ export const REALTIME_TYPES = [
  * its transaction commits, so agents never see a change that was rolled back,
  * and every server process listening fans it out to its own WebSockets.
  */
+/**
+ * Tickets already announced in a transaction: a new ticket records
+ * `ticket.created` and `message.received`, a reply `message.sent` and
+ * `ticket.updated` — one notice per ticket and transaction is enough for
+ * clients, which re-read the ticket, and saves a round trip on every write.
+ */
+const announced = new WeakMap<object, Set<string>>();
+
 export const realtimeReactor: Reactor = {
   name: "realtime.publish",
   on: REALTIME_TYPES,
   mode: "inline",
   async handle(ctx, activity) {
+    if (activity.type !== "agent.mentioned" && activity.ticketId && ctx.batch) {
+      let seen = announced.get(ctx.batch);
+      if (!seen) announced.set(ctx.batch, (seen = new Set()));
+      if (seen.has(activity.ticketId)) return;
+      seen.add(activity.ticketId);
+    }
     const actorId = (activity as Partial<ActivityRow>).actorId ?? (ctx.actor.kind === "agent" ? ctx.actor.agentId : null);
     const ticketId = activity.ticketId;
     const base = {
