@@ -117,8 +117,14 @@ describe("the agent workspace", () => {
     await page.locator("body").press("j");
     await page.locator("body").press("k");
     await page.keyboard.press("x");
-    await expect(page.getByRole("region", { name: /1 selected/ }).isVisible()).resolves.toBe(true);
-    await page.keyboard.press("x");
+    const bulkBar = page.getByRole("region", { name: /1 selected/ });
+    await bulkBar.waitFor();
+    // A bulk change on the selection (supervisors may): priority, then a tag.
+    const selectedNumber = Number((await page.locator("[data-ticket-row][data-active] a[data-ticket-link]").innerText()).match(/#(\d+)/)![1]);
+    await bulkBar.getByLabel("Set priority").selectOption("high");
+    await page.getByText("1 ticket changed").first().waitFor();
+    await page.getByRole("region", { name: /1 selected/ }).waitFor({ state: "detached" });
+    await expect.poll(async () => (await listTickets(ctx(), { q: String(selectedNumber) })).items[0]?.priority).toBe("high");
     await page.close();
   });
 

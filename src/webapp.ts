@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** Where `web/build.ts` writes the agent workspace (React + Vite). */
 export const WEB_DIST = join(import.meta.dirname, "..", "web", "dist");
@@ -9,18 +9,23 @@ export const WEB_DIST = join(import.meta.dirname, "..", "web", "dist");
 /** Client-side routes of the agent workspace: each serves the app's index.html. */
 const CLIENT_ROUTES = ["/", "/sign-in", "/inbox", "/inbox/*", "/views/*", "/tickets/*"];
 
-const CSP = [
+const CSP_BASE = [
   "default-src 'self'",
   "script-src 'self'",
   // Mantine sets CSS variables in a style element.
   "style-src 'self' 'unsafe-inline'",
   // Images in mail HTML load only from Usher (attachments), never from trackers.
   "img-src 'self' data: blob:",
-  "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'self'",
-].join("; ");
+];
+
+/** The page talks to its own origin only, over HTTP and the real-time WebSocket. */
+const cspFor = (host: string | undefined) => {
+  const safeHost = host && /^[a-z0-9.:[\]-]+$/i.test(host) ? host : null;
+  return [...CSP_BASE, `connect-src 'self'${safeHost ? ` ws://${safeHost} wss://${safeHost}` : ""}`].join("; ");
+};
 
 /**
  * The agent workspace: the built single-page app at `/`, its hashed assets
@@ -47,12 +52,12 @@ export async function webAppRoutes(server: FastifyInstance, options: { root?: st
       if (path.includes(`${join(root, "assets")}`)) res.header("cache-control", "public, max-age=31536000, immutable");
     },
   });
-  const sendIndex = (reply: FastifyReply) =>
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply) =>
     reply
       .header("cache-control", "no-cache")
-      .header("content-security-policy", CSP)
+      .header("content-security-policy", cspFor(request.headers.host))
       .header("x-frame-options", "DENY")
       .header("referrer-policy", "same-origin")
       .sendFile("index.html", root, { cacheControl: false });
-  for (const url of CLIENT_ROUTES) server.get(url, { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
+  for (const url of CLIENT_ROUTES) server.get(url, { schema: { hide: true } }, async (request, reply) => sendIndex(request, reply));
 }

@@ -22,6 +22,7 @@ describe("the agent workspace's web server", () => {
       expect(res.body).toContain("<div id=root>");
       expect(res.headers["cache-control"]).toBe("no-cache");
       expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
+      expect(res.headers["content-security-policy"]).toContain("connect-src 'self' ws://localhost:80 wss://localhost:80");
     }
     const asset = await server.inject({ url: "/assets/index-abc123.js" });
     expect(asset.statusCode).toBe(200);

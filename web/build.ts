@@ -24,7 +24,15 @@ export function isStale(): boolean {
 
 export async function buildWeb(options: { ifStale?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   if (options.ifStale && !isStale()) return false;
-  await build({ configFile: join(web, "vite.config.ts"), logLevel: options.quiet ? "warn" : "info" });
+  // Always React's production build and JSX transform, also when called from a test run (NODE_ENV=test).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: join(web, "vite.config.ts"), logLevel: options.quiet ? "warn" : "info", mode: "production" });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }
 

@@ -23,7 +23,8 @@ export async function realtimeRoutes(server: FastifyInstance): Promise<void> {
   await hub.start();
   server.addHook("onClose", async () => hub.stop());
   server.decorate("realtime", hub);
-  await server.register(websocket, { options: { maxPayload: 4096 } });
+  // Another module (the chat widget) may have registered WebSocket support already.
+  if (!server.hasDecorator("websocketServer")) await server.register(websocket, { options: { maxPayload: 4096 } });
 
   server.get(
     "/api/v1/realtime",
