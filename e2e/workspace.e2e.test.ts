@@ -157,6 +157,10 @@ describe("the agent workspace", () => {
     // Status through the fields panel.
     await page.getByLabel("Status", { exact: true }).selectOption("pending");
     await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("Pending");
+    // A custom field of the desk, saved on Enter.
+    await page.getByLabel("Order number").fill("LL-520682");
+    await page.getByLabel("Order number").press("Enter");
+    await expect.poll(async () => (await listTickets(ctx(), { q: String(ticketNumber) })).items[0]?.customFields.order_number).toBe("LL-520682");
 
     // The second agent opens the same ticket: presence on both sides.
     const other = await olena.newPage(DESKTOP);

@@ -29,8 +29,10 @@ export interface Category {
 export interface CustomField {
   id: string;
   key: string;
-  label?: string;
-  name?: string;
+  label: string;
+  type: "text" | "textarea" | "number" | "integer" | "boolean" | "date" | "select" | "multiselect" | "email" | "url";
+  options: { value: string; label: string }[];
+  archived: boolean;
 }
 export interface Team {
   id: string;

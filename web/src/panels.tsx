@@ -1,6 +1,7 @@
-import { Anchor, Badge, Button, Group, List, Loader, NativeSelect, Paper, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Checkbox, Group, List, Loader, NativeSelect, Paper, Stack, TagsInput, Text, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { Activity, Contact, Page, Session, Ticket } from "./api";
+import type { Activity, Contact, CustomField, Page, Session, Ticket } from "./api";
 import { get, optional, post } from "./api";
 import { agentName, useAgents, useCategories, useCustomFields, useTeams } from "./data";
 import { type MessageKey, useI18n } from "./i18n";
@@ -77,27 +78,69 @@ export function FieldsPanel({ ticket, onPatch }: { ticket: Ticket; onPatch: (pat
           data={["1", "2", "3"]}
         />
         <TagsInput label={t("fields.tags")} value={ticket.tags} onChange={(tags) => void onPatch({ tags })} clearable={false} />
-        {Object.keys(ticket.customFields).length > 0 && (
-          <div>
-            <Text size="sm" fw={500}>
+        {(fields.data?.items ?? []).filter((f) => !f.archived).length > 0 && (
+          <Stack gap={6} component="fieldset" style={{ border: 0, padding: 0, margin: 0 }}>
+            <Text component="legend" size="sm" fw={600}>
               {t("fields.custom")}
             </Text>
-            <dl style={{ margin: 0 }}>
-              {Object.entries(ticket.customFields).map(([key, value]) => (
-                <Group key={key} gap={6}>
-                  <Text component="dt" size="sm" c="dark.4">
-                    {fields.data?.items.find((f) => f.key === key)?.label ?? key}:
-                  </Text>
-                  <Text component="dd" size="sm" m={0}>
-                    {typeof value === "string" ? value : JSON.stringify(value)}
-                  </Text>
-                </Group>
+            {(fields.data?.items ?? [])
+              .filter((f) => !f.archived)
+              .map((field) => (
+                <CustomFieldInput
+                  key={`${field.id}:${JSON.stringify(ticket.customFields[field.key] ?? null)}`}
+                  field={field}
+                  value={ticket.customFields[field.key]}
+                  onSave={(value) => onPatch({ customFields: { [field.key]: value } })}
+                />
               ))}
-            </dl>
-          </div>
+          </Stack>
         )}
       </Stack>
     </Section>
+  );
+}
+
+/** One custom field of the desk, saved when it changes (text: when the field loses focus). */
+function CustomFieldInput({ field, value, onSave }: { field: CustomField; value: unknown; onSave: (value: unknown) => Promise<void> }) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState(value === undefined || value === null ? "" : String(value));
+  if (field.type === "boolean") {
+    return <Checkbox label={field.label} checked={value === true} onChange={(e) => void onSave(e.currentTarget.checked)} />;
+  }
+  if (field.type === "select") {
+    return (
+      <NativeSelect
+        label={field.label}
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => void onSave(e.currentTarget.value || null)}
+        data={[{ value: "", label: t("fields.none") }, ...field.options.map((o) => ({ value: o.value, label: o.label }))]}
+      />
+    );
+  }
+  if (field.type === "multiselect") {
+    return (
+      <Text size="sm">
+        {field.label}: {Array.isArray(value) ? value.join(", ") : "—"}
+      </Text>
+    );
+  }
+  const numeric = field.type === "number" || field.type === "integer";
+  const save = () => {
+    const trimmed = draft.trim();
+    const next = trimmed === "" ? null : numeric ? Number(trimmed) : trimmed;
+    if (next !== (value ?? null)) void onSave(next);
+  };
+  return (
+    <TextInput
+      label={field.label}
+      type={numeric ? "number" : field.type === "date" ? "date" : field.type === "email" ? "email" : field.type === "url" ? "url" : "text"}
+      value={draft}
+      onChange={(e) => setDraft(e.currentTarget.value)}
+      onBlur={save}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") save();
+      }}
+    />
   );
 }
 
