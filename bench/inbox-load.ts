@@ -74,7 +74,13 @@ try {
     await page.goto(`${server.url}/sign-in`);
     const signIn = await page.evaluate(
       async ({ email, slug }) =>
-        (await fetch("/api/v1/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "bench password 123", workspace: slug }) })).status,
+        (
+          await fetch("/api/v1/auth/sign-in", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ email, password: "bench password 123", workspace: slug }),
+          })
+        ).status,
       { email: agent.email, slug: workspace.slug },
     );
     if (signIn !== 200) throw new Error(`sign-in answered ${signIn}`);

@@ -120,7 +120,9 @@ describe("the agent workspace", () => {
     const bulkBar = page.getByRole("region", { name: /1 selected/ });
     await bulkBar.waitFor();
     // A bulk change on the selection (supervisors may): priority, then a tag.
-    const selectedNumber = Number((await page.locator("[data-ticket-row][data-active] a[data-ticket-link]").innerText()).match(/#(\d+)/)![1]);
+    const selectedNumber = Number(
+      (await page.locator("[data-ticket-row][data-active] a[data-ticket-link]").innerText()).match(/#(\d+)/)![1],
+    );
     await bulkBar.getByLabel("Set priority").selectOption("high");
     await page.getByText("1 ticket changed").first().waitFor();
     await page.getByRole("region", { name: /1 selected/ }).waitFor({ state: "detached" });
@@ -128,82 +130,100 @@ describe("the agent workspace", () => {
     await page.close();
   });
 
-  it("finds a ticket, replies, adds a note with a mention, changes status — and sees a second agent live", { timeout: 120_000 }, async () => {
-    const page = await sam.newPage(DESKTOP);
-    await page.goto(`${usher.url}/`);
-    await page.getByTestId("inbox").waitFor();
-    // Find it: "/" focuses search; Enter opens the first match.
-    await page.locator("body").press("/");
-    await page.keyboard.type(String(ticketNumber));
-    await page.waitForFunction((n) => document.querySelectorAll("[data-ticket-row]").length === 1 && document.body.innerText.includes(`#${n}`), ticketNumber);
-    await page.keyboard.press("Enter");
-    await page.waitForURL(new RegExp(`/tickets/${ticketNumber}$`));
-    await page.getByText("They were there yesterday.").waitFor();
-    expect(await axe(page)).toEqual([]);
+  it(
+    "finds a ticket, replies, adds a note with a mention, changes status — and sees a second agent live",
+    { timeout: 120_000 },
+    async () => {
+      const page = await sam.newPage(DESKTOP);
+      await page.goto(`${usher.url}/`);
+      await page.getByTestId("inbox").waitFor();
+      // Find it: "/" focuses search; Enter opens the first match.
+      await page.locator("body").press("/");
+      await page.keyboard.type(String(ticketNumber));
+      await page.waitForFunction(
+        (n) => document.querySelectorAll("[data-ticket-row]").length === 1 && document.body.innerText.includes(`#${n}`),
+        ticketNumber,
+      );
+      await page.keyboard.press("Enter");
+      await page.waitForURL(new RegExp(`/tickets/${ticketNumber}$`));
+      await page.getByText("They were there yesterday.").waitFor();
+      expect(await axe(page)).toEqual([]);
 
-    // Reply with the keyboard: r focuses the composer, Ctrl+Enter sends.
-    await page.keyboard.press("r");
-    await page.keyboard.type("Sorry about that! I have re-issued your e-tickets.");
-    await page.keyboard.press("Control+Enter");
-    await page.locator('[data-kind="outbound"]', { hasText: "re-issued your e-tickets" }).waitFor();
+      // Reply with the keyboard: r focuses the composer, Ctrl+Enter sends.
+      await page.keyboard.press("r");
+      await page.keyboard.type("Sorry about that! I have re-issued your e-tickets.");
+      await page.keyboard.press("Control+Enter");
+      await page.locator('[data-kind="outbound"]', { hasText: "re-issued your e-tickets" }).waitFor();
 
-    // An internal note mentioning a colleague: Escape leaves the composer, n comes back to it as a note.
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("n");
-    await page.keyboard.type("@Aoife Byrne please check the barcode was voided");
-    await page.keyboard.press("Control+Enter");
-    await page.locator('[data-kind="note"]', { hasText: "barcode was voided" }).waitFor();
+      // An internal note mentioning a colleague: Escape leaves the composer, n comes back to it as a note.
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("n");
+      await page.keyboard.type("@Aoife Byrne please check the barcode was voided");
+      await page.keyboard.press("Control+Enter");
+      await page.locator('[data-kind="note"]', { hasText: "barcode was voided" }).waitFor();
 
-    // Status through the fields panel.
-    await page.getByLabel("Status", { exact: true }).selectOption("pending");
-    await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("Pending");
-    // A custom field of the desk, saved on Enter.
-    await page.getByLabel("Order number").fill("LL-520682");
-    await page.getByLabel("Order number").press("Enter");
-    await expect.poll(async () => (await listTickets(ctx(), { q: String(ticketNumber) })).items[0]?.customFields.order_number).toBe("LL-520682");
+      // Status through the fields panel.
+      await page.getByLabel("Status", { exact: true }).selectOption("pending");
+      await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("Pending");
+      // A custom field of the desk, saved on Enter.
+      await page.getByLabel("Order number").fill("LL-520682");
+      await page.getByLabel("Order number").press("Enter");
+      await expect
+        .poll(async () => (await listTickets(ctx(), { q: String(ticketNumber) })).items[0]?.customFields.order_number)
+        .toBe("LL-520682");
 
-    // The second agent opens the same ticket: presence on both sides.
-    const other = await olena.newPage(DESKTOP);
-    await signIn(other, "admin@lumen.example");
-    await other.goto(`${usher.url}/tickets/${ticketNumber}`);
-    await other.getByText("re-issued your e-tickets").waitFor();
-    await page.getByTestId("presence").getByText(/Olena Kovalenko is viewing/).waitFor({ timeout: 10_000 });
-    await other.getByTestId("presence").getByText(/Sam Reid is viewing/).waitFor({ timeout: 10_000 });
+      // The second agent opens the same ticket: presence on both sides.
+      const other = await olena.newPage(DESKTOP);
+      await signIn(other, "admin@lumen.example");
+      await other.goto(`${usher.url}/tickets/${ticketNumber}`);
+      await other.getByText("re-issued your e-tickets").waitFor();
+      await page
+        .getByTestId("presence")
+        .getByText(/Olena Kovalenko is viewing/)
+        .waitFor({ timeout: 10_000 });
+      await other
+        .getByTestId("presence")
+        .getByText(/Sam Reid is viewing/)
+        .waitFor({ timeout: 10_000 });
 
-    // Sam starts writing; Olena types too (seen as typing), then changes the priority and adds a note.
-    await page.locator("label", { hasText: "Public reply" }).click();
-    await page.getByRole("textbox", { name: "Message" }).fill("Also, your refund is on its way");
-    await other.getByRole("textbox", { name: "Message" }).pressSequentially("Checking");
-    await page.getByTestId("presence").getByText(/Olena Kovalenko is typing/).waitFor({ timeout: 10_000 });
-    await other.getByRole("textbox", { name: "Message" }).fill("");
-    await other.getByLabel("Priority", { exact: true }).selectOption("urgent");
-    await other.locator("label", { hasText: "Internal note" }).click();
-    await other.getByRole("textbox", { name: "Message" }).fill("Escalated: VIP at tonight's show");
-    await other.getByRole("button", { name: "Add note" }).click();
+      // Sam starts writing; Olena types too (seen as typing), then changes the priority and adds a note.
+      await page.locator("label", { hasText: "Public reply" }).click();
+      await page.getByRole("textbox", { name: "Message" }).fill("Also, your refund is on its way");
+      await other.getByRole("textbox", { name: "Message" }).pressSequentially("Checking");
+      await page
+        .getByTestId("presence")
+        .getByText(/Olena Kovalenko is typing/)
+        .waitFor({ timeout: 10_000 });
+      await other.getByRole("textbox", { name: "Message" }).fill("");
+      await other.getByLabel("Priority", { exact: true }).selectOption("urgent");
+      await other.locator("label", { hasText: "Internal note" }).click();
+      await other.getByRole("textbox", { name: "Message" }).fill("Escalated: VIP at tonight's show");
+      await other.getByRole("button", { name: "Add note" }).click();
 
-    // Sam sees both changes arrive without a reload, and his reply is flagged before sending.
-    await page.locator('[data-kind="note"]', { hasText: "Escalated: VIP" }).waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.getByLabel("Priority", { exact: true }).inputValue(), { timeout: 10_000 }).toBe("urgent");
-    const conflict = page.getByTestId("conflict");
-    await conflict.waitFor({ timeout: 10_000 });
-    expect(await conflict.innerText()).toContain("changed while you were writing");
-    await shot(page, "ticket-desktop");
-    await conflict.getByRole("button", { name: "Send anyway" }).click();
-    await page.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor();
-    await other.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor({ timeout: 10_000 });
+      // Sam sees both changes arrive without a reload, and his reply is flagged before sending.
+      await page.locator('[data-kind="note"]', { hasText: "Escalated: VIP" }).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByLabel("Priority", { exact: true }).inputValue(), { timeout: 10_000 }).toBe("urgent");
+      const conflict = page.getByTestId("conflict");
+      await conflict.waitFor({ timeout: 10_000 });
+      expect(await conflict.innerText()).toContain("changed while you were writing");
+      await shot(page, "ticket-desktop");
+      await conflict.getByRole("button", { name: "Send anyway" }).click();
+      await page.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor();
+      await other.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor({ timeout: 10_000 });
 
-    // Stored: the reply, the note and its mention, the status.
-    const [ticket] = (await listTickets(ctx(), { q: String(ticketNumber) })).items;
-    expect(ticket?.id).toBe(ticketId);
-    expect(ticket?.priority).toBe("urgent");
-    const { rows } = await usher.app.database.executeSql(
-      "select count(*)::int as n from activities where workspace_id = $1 and ticket_id = $2 and type = 'agent.mentioned'",
-      [workspaceId, ticketId],
-    );
-    expect(rows[0].n).toBe(1);
-    await other.close();
-    await page.close();
-  });
+      // Stored: the reply, the note and its mention, the status.
+      const [ticket] = (await listTickets(ctx(), { q: String(ticketNumber) })).items;
+      expect(ticket?.id).toBe(ticketId);
+      expect(ticket?.priority).toBe("urgent");
+      const { rows } = await usher.app.database.executeSql(
+        "select count(*)::int as n from activities where workspace_id = $1 and ticket_id = $2 and type = 'agent.mentioned'",
+        [workspaceId, ticketId],
+      );
+      expect(rows[0].n).toBe(1);
+      await other.close();
+      await page.close();
+    },
+  );
 
   it("works on a 375 px phone: the list, and the ticket with its panels as tabs", { timeout: 90_000 }, async () => {
     const page = await sam.newPage(PHONE);
@@ -234,7 +254,9 @@ describe("the agent workspace", () => {
     await page.locator("[data-testid=inbox], input[name=password]").first().waitFor();
     if (page.url().includes("/sign-in")) await signIn(page, "admin@lumen.example");
     // Olena works from Kyiv; the browser is in London: dates follow the agent, not the machine.
-    const [olenaRow] = (await usher.app.database.executeSql("select id from agents where email = 'admin@lumen.example'")).rows as { id: string }[];
+    const [olenaRow] = (await usher.app.database.executeSql("select id from agents where email = 'admin@lumen.example'")).rows as {
+      id: string;
+    }[];
     await updateAgent(ctx(), olenaRow!.id, { timezone: "Europe/Kyiv" });
     await page.reload();
     await page.getByTestId("inbox").waitFor();
@@ -248,7 +270,9 @@ describe("the agent workspace", () => {
     await row.waitFor();
     const number = Number((await row.locator("a[data-ticket-link]").innerText()).match(/#(\d+)/)![1]);
     const [ticket] = (await listTickets(ctx(), { q: String(number) })).items;
-    const expected = new Intl.DateTimeFormat("uk-UA", { timeZone: "Europe/Kyiv", dateStyle: "medium", timeStyle: "short" }).format(ticket!.updatedAt);
+    const expected = new Intl.DateTimeFormat("uk-UA", { timeZone: "Europe/Kyiv", dateStyle: "medium", timeStyle: "short" }).format(
+      ticket!.updatedAt,
+    );
     expect(await row.locator("[title]").first().getAttribute("title")).toBe(expected);
     expect(await row.innerText()).toMatch(/[а-яіїєґ]/i);
     expect(await axe(page)).toEqual([]);

@@ -25,13 +25,17 @@ export function App() {
   const queryClient = useQueryClient();
   const { path } = useLocation();
   const agent = session.data?.agent;
-  const i18n = useMakeI18n(agent?.locale ?? navigator.language.slice(0, 2), agent?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const i18n = useMakeI18n(
+    agent?.locale ?? navigator.language.slice(0, 2),
+    agent?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  );
 
   useEffect(() => {
     document.documentElement.lang = i18n.locale;
   }, [i18n.locale]);
   useEffect(() => {
-    if (session.data === null && path !== "/sign-in") navigate(`/sign-in${path === "/" ? "" : `?next=${encodeURIComponent(path)}`}`, { replace: true });
+    if (session.data === null && path !== "/sign-in")
+      navigate(`/sign-in${path === "/" ? "" : `?next=${encodeURIComponent(path)}`}`, { replace: true });
     if (session.data && path === "/sign-in") navigate(new URLSearchParams(location.search).get("next") ?? "/", { replace: true });
   }, [session.data, path]);
 

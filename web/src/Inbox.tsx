@@ -1,4 +1,20 @@
-import { Badge, Box, Button, Checkbox, Group, Loader, Modal, NativeSelect, Paper, Stack, Switch, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import {
+  Badge,
+  Box,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Modal,
+  NativeSelect,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Desk, type Page, type Session, type Ticket, type View, api, post } from "./api";
@@ -18,7 +34,12 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
   const agents = useAgents();
   const [sort, setSort] = useState(view.sort);
   const [q, setQ] = useState("");
-  const [filter, setFilter] = useState<{ status: string; priority: string; assignee: string; tag: string }>({ status: "", priority: "", assignee: "", tag: "" });
+  const [filter, setFilter] = useState<{ status: string; priority: string; assignee: string; tag: string }>({
+    status: "",
+    priority: "",
+    assignee: "",
+    tag: "",
+  });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [active, setActive] = useState(0);
   const [saveOpen, setSaveOpen] = useState(false);
@@ -106,7 +127,10 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
     try {
       const result = await post<{ results: { ok: boolean; error?: { detail: string } }[] }>("/tickets/bulk", { ids: selectedIds, patch });
       const failed = result.results.filter((r) => !r.ok);
-      toast(t("bulk.done", { ok: result.results.length - failed.length, failed: failed.length, reason: failed[0]?.error?.detail ?? "" }), failed.length ? "orange" : "teal");
+      toast(
+        t("bulk.done", { ok: result.results.length - failed.length, failed: failed.length, reason: failed[0]?.error?.detail ?? "" }),
+        failed.length ? "orange" : "teal",
+      );
       setSelected(new Set());
     } catch (err) {
       toast(t("error.generic", { message: err instanceof ApiError ? err.message : String(err) }), "red");
@@ -214,8 +238,21 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
           onChange={(e) => setFilter({ ...filter, priority: e.currentTarget.value })}
           data={[{ value: "", label: t("fields.priority") }, ...PRIORITIES.map((p) => ({ value: p, label: t(priorityKey(p)) }))]}
         />
-        <NativeSelect size="sm" aria-label={t("fields.assignee")} value={filter.assignee} onChange={(e) => setFilter({ ...filter, assignee: e.currentTarget.value })} data={agentOptions} />
-        <TextInput size="sm" aria-label={t("fields.tags")} placeholder={t("fields.tags")} value={filter.tag} onChange={(e) => setFilter({ ...filter, tag: e.currentTarget.value })} w={120} />
+        <NativeSelect
+          size="sm"
+          aria-label={t("fields.assignee")}
+          value={filter.assignee}
+          onChange={(e) => setFilter({ ...filter, assignee: e.currentTarget.value })}
+          data={agentOptions}
+        />
+        <TextInput
+          size="sm"
+          aria-label={t("fields.tags")}
+          placeholder={t("fields.tags")}
+          value={filter.tag}
+          onChange={(e) => setFilter({ ...filter, tag: e.currentTarget.value })}
+          w={120}
+        />
       </Group>
 
       {selected.size > 0 && (
@@ -239,7 +276,10 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
               aria-label={t("bulk.status")}
               value=""
               onChange={(e) => e.currentTarget.value && void bulk({ status: e.currentTarget.value })}
-              data={[{ value: "", label: t("bulk.status") }, ...STATUSES.filter((s) => s !== "new").map((s) => ({ value: s, label: t(statusKey(s)) }))]}
+              data={[
+                { value: "", label: t("bulk.status") },
+                ...STATUSES.filter((s) => s !== "new").map((s) => ({ value: s, label: t(statusKey(s)) })),
+              ]}
             />
             <NativeSelect
               size="xs"
@@ -300,12 +340,22 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
                   py={8}
                   style={{
                     borderBottom: "1px solid var(--mantine-color-gray-3)",
-                    background: index === active ? "var(--mantine-color-indigo-0)" : selected.has(ticket.id) ? "var(--mantine-color-yellow-0)" : undefined,
+                    background:
+                      index === active
+                        ? "var(--mantine-color-indigo-0)"
+                        : selected.has(ticket.id)
+                          ? "var(--mantine-color-yellow-0)"
+                          : undefined,
                     borderLeft: index === active ? "3px solid var(--mantine-color-indigo-6)" : "3px solid transparent",
                   }}
                 >
                   <Group gap="sm" wrap="nowrap" align="flex-start">
-                    <Checkbox mt={3} checked={selected.has(ticket.id)} onChange={() => toggle(ticket.id)} aria-label={t("inbox.select", { number: ticket.number })} />
+                    <Checkbox
+                      mt={3}
+                      checked={selected.has(ticket.id)}
+                      onChange={() => toggle(ticket.id)}
+                      aria-label={t("inbox.select", { number: ticket.number })}
+                    />
                     <Box style={{ minWidth: 0, flex: 1 }}>
                       <Group gap={6} wrap="nowrap" justify="space-between">
                         <a
@@ -313,7 +363,14 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
                           data-ticket-link
                           onClick={onLinkClick}
                           onFocus={() => setActive(index)}
-                          style={{ color: "inherit", fontWeight: 600, textDecoration: "none", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+                          style={{
+                            color: "inherit",
+                            fontWeight: 600,
+                            textDecoration: "none",
+                            overflow: "hidden",
+                            textOverflow: "ellipsis",
+                            whiteSpace: "nowrap",
+                          }}
                         >
                           <Text span c="dark.4" fw={500} mr={6}>
                             #{ticket.number}
@@ -328,12 +385,18 @@ export function Inbox({ desk, view, session }: { desk: Desk; view: View; session
                         <Badge size="sm" color={STATUS_COLOR[ticket.status]} variant="light">
                           {t(statusKey(ticket.status))}
                         </Badge>
-                        <Badge size="sm" color={PRIORITY_COLOR[ticket.priority]} variant={ticket.priority === "urgent" ? "filled" : "light"}>
+                        <Badge
+                          size="sm"
+                          color={PRIORITY_COLOR[ticket.priority]}
+                          variant={ticket.priority === "urgent" ? "filled" : "light"}
+                        >
                           {t(priorityKey(ticket.priority))}
                         </Badge>
                         {ticket.dueAt && (
                           <Text size="xs" c={overdue ? "red.9" : "dark.4"} fw={overdue ? 700 : 400}>
-                            {overdue ? t("ticket.overdue", { time: dateTime(ticket.dueAt) }) : t("ticket.due", { time: dateTime(ticket.dueAt) })}
+                            {overdue
+                              ? t("ticket.overdue", { time: dateTime(ticket.dueAt) })
+                              : t("ticket.due", { time: dateTime(ticket.dueAt) })}
                           </Text>
                         )}
                         {ticket.assigneeId && (

@@ -1,8 +1,45 @@
-import { Alert, Anchor, Badge, Box, Button, Center, CloseButton, FileButton, Grid, Group, List, Loader, Menu, NativeSelect, Paper, SegmentedControl, Stack, Tabs, Text, Textarea, Title, Typography } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Center,
+  CloseButton,
+  FileButton,
+  Grid,
+  Group,
+  List,
+  Loader,
+  Menu,
+  NativeSelect,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Tabs,
+  Text,
+  Textarea,
+  Title,
+  Typography,
+} from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { type Activity, ApiError, type Attachment, type Canned, type Contact, type Message, type Page, type Session, type Ticket, api, get, patch, post } from "./api";
+import {
+  type Activity,
+  ApiError,
+  type Attachment,
+  type Canned,
+  type Contact,
+  type Message,
+  type Page,
+  type Session,
+  type Ticket,
+  api,
+  get,
+  patch,
+  post,
+} from "./api";
 import { agentName, useAgents, useTeams } from "./data";
 import { useI18n } from "./i18n";
 import { PRIORITY_COLOR, STATUSES, STATUS_COLOR, channelKey, priorityKey, statusKey } from "./labels";
@@ -45,9 +82,18 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
   const id = initial.id;
   const ticketQuery = useQuery({ queryKey: ["ticket", id], queryFn: () => get<Ticket>(`/tickets/${id}`), initialData: initial });
   const ticket = ticketQuery.data;
-  const messages = useQuery({ queryKey: ["ticket", id, "messages"], queryFn: () => get<Page<Message>>(`/tickets/${id}/messages?limit=100`) });
-  const activities = useQuery({ queryKey: ["ticket", id, "activities"], queryFn: () => get<Page<Activity>>(`/tickets/${id}/activities?limit=500`) });
-  const requesterContact = useQuery({ queryKey: ["contact", ticket.requesterId], queryFn: () => get<Contact>(`/contacts/${ticket.requesterId}`) });
+  const messages = useQuery({
+    queryKey: ["ticket", id, "messages"],
+    queryFn: () => get<Page<Message>>(`/tickets/${id}/messages?limit=100`),
+  });
+  const activities = useQuery({
+    queryKey: ["ticket", id, "activities"],
+    queryFn: () => get<Page<Activity>>(`/tickets/${id}/activities?limit=500`),
+  });
+  const requesterContact = useQuery({
+    queryKey: ["contact", ticket.requesterId],
+    queryFn: () => get<Contact>(`/contacts/${ticket.requesterId}`),
+  });
   const [presence, setPresence] = useState<{ agentId: string; name: string; typing: boolean }[]>([]);
 
   // The composer's state lives here: the conflict check compares it with the ticket's version.
@@ -160,7 +206,12 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
 
   const conversation = (
     <Stack gap="sm">
-      <Conversation messages={messages.data?.items} loading={messages.isPending} ticketId={id} requesterName={requesterContact.data?.name ?? ""} />
+      <Conversation
+        messages={messages.data?.items}
+        loading={messages.isPending}
+        ticketId={id}
+        requesterName={requesterContact.data?.name ?? ""}
+      />
       <Composer
         ref={composerRef}
         ticket={ticket}
@@ -267,26 +318,49 @@ const KIND_STYLE: Record<Message["kind"], React.CSSProperties> = {
   note: { background: "var(--mantine-color-yellow-0)", borderLeft: "4px dashed var(--mantine-color-yellow-8)" },
 };
 
-function Conversation({ messages, loading, ticketId, requesterName }: { messages: Message[] | undefined; loading: boolean; ticketId: string; requesterName: string }) {
+function Conversation({
+  messages,
+  loading,
+  ticketId,
+  requesterName,
+}: {
+  messages: Message[] | undefined;
+  loading: boolean;
+  ticketId: string;
+  requesterName: string;
+}) {
   const { t, dateTime } = useI18n();
   const agents = useAgents();
   const toast = useToast();
   if (loading) return <Loader size="sm" aria-label={t("ticket.loading")} />;
-  const authorName = (m: Message) => (m.author.kind === "agent" ? agentName(agents.data?.items, m.author.id) || "Agent" : m.author.kind === "system" ? "Usher" : "");
+  const authorName = (m: Message) =>
+    m.author.kind === "agent" ? agentName(agents.data?.items, m.author.id) || "Agent" : m.author.kind === "system" ? "Usher" : "";
   async function toArticle(m: Message) {
     try {
-      const article = await post<{ id: string; title?: string; translations?: { title: string }[] }>(`/kb/articles/from-message/${m.id}`, {});
+      const article = await post<{ id: string; title?: string; translations?: { title: string }[] }>(
+        `/kb/articles/from-message/${m.id}`,
+        {},
+      );
       toast(t("message.articleCreated", { title: article.title ?? article.translations?.[0]?.title ?? "" }));
     } catch (err) {
       toast(t("error.generic", { message: err instanceof ApiError ? err.message : String(err) }), "red");
     }
   }
   return (
-    <Stack gap="sm" component="ol" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label={t("ticket.conversation")} data-ticket={ticketId}>
+    <Stack
+      gap="sm"
+      component="ol"
+      style={{ listStyle: "none", padding: 0, margin: 0 }}
+      aria-label={t("ticket.conversation")}
+      data-ticket={ticketId}
+    >
       {(messages ?? []).map((m) => {
         const name = authorName(m) || requesterName || t("ticket.requester");
         const channel = t(channelKey(m.channel));
-        const heading = m.kind === "note" ? t("message.note", { name }) : t(m.kind === "inbound" ? "message.inbound" : "message.outbound", { name, channel });
+        const heading =
+          m.kind === "note"
+            ? t("message.note", { name })
+            : t(m.kind === "inbound" ? "message.inbound" : "message.outbound", { name, channel });
         return (
           <Paper component="li" key={m.id} p="sm" withBorder style={KIND_STYLE[m.kind]} data-kind={m.kind} data-message-id={m.id}>
             <Group justify="space-between" gap={4} wrap="wrap">
@@ -366,7 +440,21 @@ interface ComposerProps {
   ref: React.Ref<HTMLTextAreaElement>;
 }
 
-function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, outdated, unseen, onConflict, onAccept, onSent, ref }: ComposerProps) {
+function Composer({
+  ticket,
+  session,
+  mode,
+  setMode,
+  text,
+  setText,
+  seenVersion,
+  outdated,
+  unseen,
+  onConflict,
+  onAccept,
+  onSent,
+  ref,
+}: ComposerProps) {
   const { t } = useI18n();
   const toast = useToast();
   const agents = useAgents();
@@ -376,7 +464,11 @@ function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, 
   const [files, setFiles] = useState<Attachment[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const typingTimer = useRef<number | undefined>(undefined);
-  const canned = useQuery({ queryKey: ["canned", ticket.deskId], queryFn: () => get<{ items: Canned[] }>(`/canned-responses?deskId=${ticket.deskId}`), staleTime: 120_000 });
+  const canned = useQuery({
+    queryKey: ["canned", ticket.deskId],
+    queryFn: () => get<{ items: Canned[] }>(`/canned-responses?deskId=${ticket.deskId}`),
+    staleTime: 120_000,
+  });
 
   const onChange = (value: string) => {
     setText(value);
@@ -421,7 +513,10 @@ function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, 
     for (const file of list) {
       setUploading(file.name);
       try {
-        const meta = await api<Attachment>("POST", `/uploads?filename=${encodeURIComponent(file.name)}`, undefined, { raw: file, contentType: file.type });
+        const meta = await api<Attachment>("POST", `/uploads?filename=${encodeURIComponent(file.name)}`, undefined, {
+          raw: file,
+          contentType: file.type,
+        });
         setFiles((f) => [...f, meta]);
       } catch (err) {
         toast(t("error.generic", { message: err instanceof ApiError ? err.message : String(err) }), "red");
@@ -435,9 +530,18 @@ function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, 
     setText(text.trim() ? `${text.replace(/\s+$/, "")}\n\n${rendered.text}` : rendered.text);
   }
 
-  const statusOptions = [{ value: "", label: t("composer.keepStatus") }, ...STATUSES.filter((s) => s !== "new" && s !== "closed").map((s) => ({ value: s, label: t(statusKey(s)) }))];
+  const statusOptions = [
+    { value: "", label: t("composer.keepStatus") },
+    ...STATUSES.filter((s) => s !== "new" && s !== "closed").map((s) => ({ value: s, label: t(statusKey(s)) })),
+  ];
   return (
-    <Paper withBorder p="sm" component="section" aria-label={t("composer.label")} style={mode === "note" ? { background: "var(--mantine-color-yellow-0)" } : undefined}>
+    <Paper
+      withBorder
+      p="sm"
+      component="section"
+      aria-label={t("composer.label")}
+      style={mode === "note" ? { background: "var(--mantine-color-yellow-0)" } : undefined}
+    >
       <Stack gap="xs">
         <SegmentedControl
           value={mode}
@@ -487,7 +591,17 @@ function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, 
         {files.length > 0 && (
           <Group gap={6}>
             {files.map((f) => (
-              <Badge key={f.id} variant="light" rightSection={<CloseButton size="xs" aria-label={t("composer.removeAttachment", { name: f.filename })} onClick={() => setFiles(files.filter((x) => x.id !== f.id))} />}>
+              <Badge
+                key={f.id}
+                variant="light"
+                rightSection={
+                  <CloseButton
+                    size="xs"
+                    aria-label={t("composer.removeAttachment", { name: f.filename })}
+                    onClick={() => setFiles(files.filter((x) => x.id !== f.id))}
+                  />
+                }
+              >
                 {f.filename}
               </Badge>
             ))}
@@ -540,7 +654,13 @@ function Composer({ ticket, session, mode, setMode, text, setText, seenVersion, 
             </FileButton>
           </Group>
           <Group gap={6}>
-            <NativeSelect size="xs" aria-label={t("composer.sendAs")} value={status} onChange={(e) => setStatus(e.currentTarget.value)} data={statusOptions} />
+            <NativeSelect
+              size="xs"
+              aria-label={t("composer.sendAs")}
+              value={status}
+              onChange={(e) => setStatus(e.currentTarget.value)}
+              data={statusOptions}
+            />
             <Button size="xs" onClick={() => void send()} loading={busy} color={mode === "note" ? "yellow.8" : undefined}>
               {mode === "note" ? t("composer.addNote") : t("composer.send")}
             </Button>

@@ -1,4 +1,20 @@
-import { ActionIcon, AppShell, Badge, Burger, Button, Center, Group, Loader, NativeSelect, NavLink, ScrollArea, Text, Title, Tooltip, VisuallyHidden } from "@mantine/core";
+import {
+  ActionIcon,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NativeSelect,
+  NavLink,
+  ScrollArea,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import { Suspense, lazy, useEffect, useMemo, useRef, useState } from "react";
@@ -197,7 +213,11 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                           label={viewName(view, t)}
                           rightSection={
                             count !== undefined && (
-                              <Badge size="sm" variant={active ? "white" : "light"} color={view.key === "urgent" || view.key === "breaching" ? "red" : "indigo"}>
+                              <Badge
+                                size="sm"
+                                variant={active ? "white" : "light"}
+                                color={view.key === "urgent" || view.key === "breaching" ? "red" : "indigo"}
+                              >
                                 <span data-testid={`count-${view.id}`}>{count}</span>
                                 <VisuallyHidden> {t("views.count", { count })}</VisuallyHidden>
                               </Badge>
@@ -244,5 +264,7 @@ export function isTyping(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
   if (!target) return false;
   const tag = target.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey;
+  return (
+    tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable || event.ctrlKey || event.metaKey || event.altKey
+  );
 }

@@ -139,7 +139,12 @@ export const setCsrfToken = (token: string | null) => {
   csrfToken = token;
 };
 
-export async function api<T>(method: string, path: string, body?: unknown, init: { raw?: Blob | File; contentType?: string } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  init: { raw?: Blob | File; contentType?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (init.raw) headers["content-type"] = init.contentType || "application/octet-stream";

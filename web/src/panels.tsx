@@ -1,4 +1,19 @@
-import { Anchor, Badge, Button, Checkbox, Group, List, Loader, NativeSelect, Paper, Stack, TagsInput, Text, TextInput, Title } from "@mantine/core";
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  List,
+  Loader,
+  NativeSelect,
+  Paper,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import type { Activity, Contact, CustomField, Page, Session, Ticket } from "./api";
@@ -156,7 +171,11 @@ export function RequesterPanel({ ticket }: { ticket: Ticket }) {
   const others = useQuery({
     queryKey: ["tickets", "requester", ticket.requesterId],
     queryFn: () =>
-      post<Page<Ticket>>("/tickets/search", { conditions: { all: [{ field: "requester", op: "is", value: ticket.requesterId }] }, sort: "-updated", limit: 10 }),
+      post<Page<Ticket>>("/tickets/search", {
+        conditions: { all: [{ field: "requester", op: "is", value: ticket.requesterId }] },
+        sort: "-updated",
+        limit: 10,
+      }),
   });
   if (contact.isPending) return <Loader size="sm" aria-label={t("ticket.requester")} />;
   const c = contact.data;
@@ -220,7 +239,11 @@ interface SlaInfo {
 /** Shown only where the server answers /sla (the SLA module). */
 export function SlaPanel({ ticketId }: { ticketId: string }) {
   const { t, dateTime } = useI18n();
-  const sla = useQuery({ queryKey: ["ticket", ticketId, "sla"], queryFn: () => optional<SlaInfo>(`/tickets/${ticketId}/sla`), retry: false });
+  const sla = useQuery({
+    queryKey: ["ticket", ticketId, "sla"],
+    queryFn: () => optional<SlaInfo>(`/tickets/${ticketId}/sla`),
+    retry: false,
+  });
   if (!sla.data) return null;
   const targets = Array.isArray(sla.data.targets) ? sla.data.targets : [];
   const color: Record<string, string> = { breached: "red", warning: "orange", met: "teal", paused: "gray", running: "blue" };
@@ -258,7 +281,11 @@ interface Customer360 {
 /** Orders, admissions and subscriptions, where the server answers /customer (the commerce module). */
 export function CustomerPanel({ ticketId }: { ticketId: string }) {
   const { t, dateTime } = useI18n();
-  const customer = useQuery({ queryKey: ["ticket", ticketId, "customer"], queryFn: () => optional<Customer360>(`/tickets/${ticketId}/customer`), retry: false });
+  const customer = useQuery({
+    queryKey: ["ticket", ticketId, "customer"],
+    queryFn: () => optional<Customer360>(`/tickets/${ticketId}/customer`),
+    retry: false,
+  });
   const data = customer.data;
   if (!data) return null;
   const orders = Array.isArray(data.orders) ? data.orders : [];
@@ -276,13 +303,15 @@ export function CustomerPanel({ ticketId }: { ticketId: string }) {
                 <Text span fw={500} size="sm">
                   {String(o.number ?? "")}
                 </Text>{" "}
-                {o.event?.name ?? ""} {o.event?.venueName ? `· ${o.event.venueName}` : ""} {o.event?.startsAt ? `· ${dateTime(o.event.startsAt)}` : ""} ·{" "}
-                {String(o.total ?? "")} {o.currency ?? ""} {o.state ? <Badge size="xs">{o.state}</Badge> : null}
+                {o.event?.name ?? ""} {o.event?.venueName ? `· ${o.event.venueName}` : ""}{" "}
+                {o.event?.startsAt ? `· ${dateTime(o.event.startsAt)}` : ""} · {String(o.total ?? "")} {o.currency ?? ""}{" "}
+                {o.state ? <Badge size="xs">{o.state}</Badge> : null}
                 {Array.isArray(o.admissions) && o.admissions.length > 0 && (
                   <List size="xs" withPadding>
                     {o.admissions.map((a, j) => (
                       <List.Item key={j}>
-                        {t("customer.seat", { section: a.section ?? "–", row: a.row ?? "–", seat: a.seat ?? "–" })} {a.state ? `(${a.state})` : ""}
+                        {t("customer.seat", { section: a.section ?? "–", row: a.row ?? "–", seat: a.seat ?? "–" })}{" "}
+                        {a.state ? `(${a.state})` : ""}
                       </List.Item>
                     ))}
                   </List>
@@ -329,7 +358,11 @@ export function KnowledgePanel({ ticketId, onInsert }: { ticketId: string; onIns
   if (suggestions.isPending) return <Loader size="sm" aria-label={t("kb.suggestions")} />;
   if (!suggestions.data) return null;
   const insert = async (articleId: string, format: "link" | "text") => {
-    const result = await post<{ text: string; url: string; title: string }>(`/kb/articles/${articleId}/insertions`, { format, ticketId, locale });
+    const result = await post<{ text: string; url: string; title: string }>(`/kb/articles/${articleId}/insertions`, {
+      format,
+      ticketId,
+      locale,
+    });
     onInsert(format === "link" ? `${result.title}: ${result.url}` : result.text);
   };
   const items = suggestions.data.items ?? [];
@@ -349,10 +382,20 @@ export function KnowledgePanel({ ticketId, onInsert }: { ticketId: string; onIns
                   {s.title}
                 </Text>
                 <Group gap={4} mt={2}>
-                  <Button size="compact-xs" variant="light" onClick={() => void insert(id, "link")} aria-label={`${t("kb.insertLink")}: ${s.title}`}>
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    onClick={() => void insert(id, "link")}
+                    aria-label={`${t("kb.insertLink")}: ${s.title}`}
+                  >
                     {t("kb.insertLink")}
                   </Button>
-                  <Button size="compact-xs" variant="default" onClick={() => void insert(id, "text")} aria-label={`${t("kb.insertText")}: ${s.title}`}>
+                  <Button
+                    size="compact-xs"
+                    variant="default"
+                    onClick={() => void insert(id, "text")}
+                    aria-label={`${t("kb.insertText")}: ${s.title}`}
+                  >
                     {t("kb.insertText")}
                   </Button>
                 </Group>
@@ -370,7 +413,15 @@ export function describeActivity(a: Activity, t: ReturnType<typeof useI18n>["t"]
     .filter(([field]) => field !== "version" && field !== "updatedAt")
     .map(([field, [before, after]]) => {
       const show = (v: unknown) =>
-        v === null || v === undefined ? "—" : field === "status" ? t(statusKey(String(v))) : field === "priority" ? t(priorityKey(String(v))) : Array.isArray(v) ? v.join(", ") : String(v);
+        v === null || v === undefined
+          ? "—"
+          : field === "status"
+            ? t(statusKey(String(v)))
+            : field === "priority"
+              ? t(priorityKey(String(v)))
+              : Array.isArray(v)
+                ? v.join(", ")
+                : String(v);
       return `${field}: ${show(before)} → ${show(after)}`;
     });
   const channel = typeof a.data?.channel === "string" ? ` (${t(channelKey(a.data.channel))})` : "";
@@ -389,7 +440,12 @@ export function HistoryPanel({ activities }: { activities: Activity[] | undefine
           {[...activities].reverse().map((a) => (
             <li key={a.id}>
               <Text size="xs" c="dark.4">
-                {dateTime(a.createdAt)} · {a.actor.kind === "agent" || a.actor.kind === "api" ? agentName(agents.data?.items, a.actor.id) : a.actor.kind === "system" ? t("history.system") : a.actor.kind}
+                {dateTime(a.createdAt)} ·{" "}
+                {a.actor.kind === "agent" || a.actor.kind === "api"
+                  ? agentName(agents.data?.items, a.actor.id)
+                  : a.actor.kind === "system"
+                    ? t("history.system")
+                    : a.actor.kind}
               </Text>
               <Text size="sm">{describeActivity(a, t)}</Text>
             </li>

@@ -3,7 +3,15 @@ import { useEffect, useState } from "react";
 /** What the server pushes over /api/v1/realtime. */
 export type ServerEvent =
   | { type: "hello"; connectionId: string }
-  | { type: "change"; activityType: string; activityId: string; ticketId: string | null; deskId: string | null; version: number | null; actorId: string | null }
+  | {
+      type: "change";
+      activityType: string;
+      activityId: string;
+      ticketId: string | null;
+      deskId: string | null;
+      version: number | null;
+      actorId: string | null;
+    }
   | { type: "mention"; activityType: string; ticketId: string | null; actorId: string | null; subjectId: string }
   | { type: "presence"; ticketId: string; agents: { agentId: string; name: string; typing: boolean }[] }
   | { type: "pong" }

@@ -37,7 +37,9 @@ describe("canned responses", () => {
 
     // Personal: invisible to others; shared ones are for supervisors to write.
     expect((await listCannedResponses(admin.ctx)).map((c) => c.id)).not.toContain(canned.id);
-    await expect(createCannedResponse(agent.ctx, { title: "Shared", body: "x", shared: true })).rejects.toMatchObject({ code: "auth.forbidden" });
+    await expect(createCannedResponse(agent.ctx, { title: "Shared", body: "x", shared: true })).rejects.toMatchObject({
+      code: "auth.forbidden",
+    });
     const shared = await createCannedResponse(admin.ctx, { title: "Shared", body: "Thanks!", shared: true, deskId: desk.id });
     expect((await listCannedResponses(agent.ctx, { deskId: desk.id })).map((c) => c.id).sort()).toEqual([canned.id, shared.id].sort());
   });
@@ -68,9 +70,19 @@ describe("canned responses", () => {
     expect((await server.inject({ method: "GET", url: `/api/v1/canned-responses/${id}`, headers: as(tokenB) })).statusCode).toBe(404);
     expect((await server.inject({ method: "DELETE", url: `/api/v1/canned-responses/${id}`, headers: as(tokenB) })).statusCode).toBe(404);
     const ticket = await makeTicket(admin.ctx, desk.id);
-    const rendered = await server.inject({ method: "POST", url: `/api/v1/canned-responses/${id}/render`, headers: as(tokenA), payload: { ticketId: ticket.id } });
+    const rendered = await server.inject({
+      method: "POST",
+      url: `/api/v1/canned-responses/${id}/render`,
+      headers: as(tokenA),
+      payload: { ticketId: ticket.id },
+    });
     expect(rendered.json()).toEqual({ text: "Hi Dana Fan, your refund is on its way." });
-    const patched = await server.inject({ method: "PATCH", url: `/api/v1/canned-responses/${id}`, headers: as(tokenA), payload: { title: "Refunds" } });
+    const patched = await server.inject({
+      method: "PATCH",
+      url: `/api/v1/canned-responses/${id}`,
+      headers: as(tokenA),
+      payload: { title: "Refunds" },
+    });
     expect(patched.json()).toMatchObject({ title: "Refunds", shared: false, editable: true });
     expect((await server.inject({ method: "DELETE", url: `/api/v1/canned-responses/${id}`, headers: as(tokenA) })).statusCode).toBe(204);
   });

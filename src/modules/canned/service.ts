@@ -88,7 +88,9 @@ function check(ctx: Ctx, input: Partial<CannedInput>) {
     .map((m) => m[1]!)
     .filter((p) => !(PLACEHOLDERS as readonly string[]).includes(p));
   if (unknown.length) {
-    throw invalid([{ path: "body", message: `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(", ")}; use ${PLACEHOLDERS.join(", ")}` }]);
+    throw invalid([
+      { path: "body", message: `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(", ")}; use ${PLACEHOLDERS.join(", ")}` },
+    ]);
   }
 }
 

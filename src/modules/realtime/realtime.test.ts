@@ -154,7 +154,11 @@ describe("real time over WebSocket", () => {
     const aoife = await makeAgent(app, workspace.id, { deskIds: [desk.id] });
     const taras = await makeAgent(app, workspace.id, { deskIds: [desk.id] });
     const stranger = await makeAgent(app, workspace.id, { deskIds: [otherDesk.id] });
-    const team = await createTeam(admin.ctx, { key: "tier-2", name: "Tier 2", agentIds: [taras.agent.id, stranger.agent.id, admin.agent.id] });
+    const team = await createTeam(admin.ctx, {
+      key: "tier-2",
+      name: "Tier 2",
+      agentIds: [taras.agent.id, stranger.agent.id, admin.agent.id],
+    });
     const ticket = await makeTicket(admin.ctx, desk.id);
     const socket = await connect(aoife.ctx);
     const { message } = await addMessage(admin.ctx, ticket.id, {

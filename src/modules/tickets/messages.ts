@@ -164,13 +164,21 @@ export async function addMessage(
     }
     assertWritable(ticket);
     const mentioned = await resolveMentions(tx, ticket, input.mentions);
-    const mentionData = input.mentions && (input.mentions.agentIds?.length || input.mentions.teamIds?.length)
-      ? { mentions: { agentIds: input.mentions.agentIds ?? [], teamIds: input.mentions.teamIds ?? [] } }
-      : {};
+    const mentionData =
+      input.mentions && (input.mentions.agentIds?.length || input.mentions.teamIds?.length)
+        ? { mentions: { agentIds: input.mentions.agentIds ?? [], teamIds: input.mentions.teamIds ?? [] } }
+        : {};
     const { message, activity } = await insertMessage(
       tx,
       ticket,
-      { kind: input.kind, text: input.text, html: input.html, attachmentIds: input.attachmentIds, channel: input.channel ?? ticket.channel, metadata: mentionData },
+      {
+        kind: input.kind,
+        text: input.text,
+        html: input.html,
+        attachmentIds: input.attachmentIds,
+        channel: input.channel ?? ticket.channel,
+        metadata: mentionData,
+      },
       ticket.requesterId,
     );
     await recordActivities(tx, [

@@ -59,7 +59,14 @@ export async function viewRoutes(server: FastifyInstance): Promise<void> {
 
   app.post(
     "/api/v1/views",
-    { schema: { tags, summary: "Save a view (personal, or shared by supervisors)", body: viewBody, response: { 201: viewSchema, ...problemResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Save a view (personal, or shared by supervisors)",
+        body: viewBody,
+        response: { 201: viewSchema, ...problemResponses },
+      },
+    },
     async (request, reply) => reply.status(201).send(presentView(await createView(ctxOf(request), request.body))),
   );
 

@@ -61,7 +61,8 @@ const presentRow = (ctx: Ctx, row: ViewRow): ViewDef => ({
   shared: row.ownerAgentId === null,
   conditions: row.conditions,
   sort: (ticketSorts as readonly string[]).includes(row.sort) ? (row.sort as TicketSort) : "priority",
-  editable: row.ownerAgentId === null ? can(ctx.actor, "tags.manage") : ctx.actor.kind === "agent" && row.ownerAgentId === ctx.actor.agentId,
+  editable:
+    row.ownerAgentId === null ? can(ctx.actor, "tags.manage") : ctx.actor.kind === "agent" && row.ownerAgentId === ctx.actor.agentId,
 });
 
 const agentIdOf = (ctx: Ctx) => (ctx.actor.kind === "agent" ? ctx.actor.agentId : null);
@@ -85,19 +86,17 @@ export async function listViews(ctx: Ctx, deskId: string): Promise<ViewDef[]> {
     .orderBy(asc(views.position), asc(views.createdAt));
   return [
     ...builtins(ctx),
-    ...categories.map(
-      (c): ViewDef => ({
-        id: `category:${c.id}`,
-        kind: "category",
-        key: null,
-        name: c.name,
-        deskId,
-        shared: true,
-        conditions: { all: [unsolved, { field: "category", op: "is", value: c.id }] },
-        sort: "priority",
-        editable: false,
-      }),
-    ),
+    ...categories.map((c): ViewDef => ({
+      id: `category:${c.id}`,
+      kind: "category",
+      key: null,
+      name: c.name,
+      deskId,
+      shared: true,
+      conditions: { all: [unsolved, { field: "category", op: "is", value: c.id }] },
+      sort: "priority",
+      editable: false,
+    })),
     ...saved.map((row) => presentRow(ctx, row)),
   ];
 }
@@ -163,7 +162,9 @@ export async function createView(ctx: Ctx, input: ViewInput): Promise<ViewDef> {
       updatedAt: now,
     };
     await tx.db.insert(views).values(row);
-    await recordActivities(tx, [{ type: "view.created", subjectType: "view", subjectId: row.id, data: { name: row.name, shared: !!input.shared } }]);
+    await recordActivities(tx, [
+      { type: "view.created", subjectType: "view", subjectId: row.id, data: { name: row.name, shared: !!input.shared } },
+    ]);
     return presentRow(tx, row);
   });
 }

@@ -49,7 +49,10 @@ describe("views", () => {
     await makeTicket(system, desk.id, { categoryId: refunds.id });
     const due = await makeTicket(system, desk.id);
     // Due in 2 hours: breaching soon. (dueAt is the SLA module's to set; here written directly.)
-    await app.database.executeSql("update tickets set due_at = $1 where id = $2", [new Date(clock.now().getTime() + 2 * 3_600_000), due.id]);
+    await app.database.executeSql("update tickets set due_at = $1 where id = $2", [
+      new Date(clock.now().getTime() + 2 * 3_600_000),
+      due.id,
+    ]);
     const solved = await makeTicket(system, desk.id, { assigneeId: agent.agent.id });
     await updateTicket(system, solved.id, { status: "solved" });
     await makeTicket(system, otherDesk.id);
@@ -101,7 +104,10 @@ describe("views", () => {
     expect(bad.json()).toMatchObject({ code: "validation.failed", errors: [{ path: "conditions.all.0.field" }] });
     expect((await agent.post("/api/v1/views", { ...body, extra: true })).statusCode).toBe(400);
 
-    expect(ok(await agent.patch(`/api/v1/views/${personal.id}`, { name: "VIP fans", sort: "priority" }))).toMatchObject({ name: "VIP fans", sort: "priority" });
+    expect(ok(await agent.patch(`/api/v1/views/${personal.id}`, { name: "VIP fans", sort: "priority" }))).toMatchObject({
+      name: "VIP fans",
+      sort: "priority",
+    });
     expect((await supervisor.patch(`/api/v1/views/${personal.id}`, { name: "x" })).statusCode).toBe(404);
     expect((await agent.delete(`/api/v1/views/${personal.id}`)).statusCode).toBe(204);
     expect((await agent.get(`/api/v1/views/${personal.id}`)).statusCode).toBe(404);
