@@ -75,15 +75,24 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
 
   // Changes arrive over the WebSocket: lists and counts refresh, at most every 300 ms.
   const pending = useRef<number | undefined>(undefined);
+  const pendingCounts = useRef<number | undefined>(undefined);
   useRealtime(
     (event) => {
       if (event.type === "change") {
         if (event.ticketId) void queryClient.invalidateQueries({ queryKey: ["ticket", event.ticketId] });
-        window.clearTimeout(pending.current);
-        pending.current = window.setTimeout(() => {
-          void queryClient.invalidateQueries({ queryKey: ["counts"] });
-          void queryClient.invalidateQueries({ queryKey: ["tickets"] });
-        }, 300);
+        // Throttled, not debounced: under steady traffic lists still refresh every 300 ms, counts every 2 s.
+        if (pending.current === undefined) {
+          pending.current = window.setTimeout(() => {
+            pending.current = undefined;
+            void queryClient.invalidateQueries({ queryKey: ["tickets"] });
+          }, 300);
+        }
+        if (pendingCounts.current === undefined) {
+          pendingCounts.current = window.setTimeout(() => {
+            pendingCounts.current = undefined;
+            void queryClient.invalidateQueries({ queryKey: ["counts"] });
+          }, 2_000);
+        }
       } else if (event.type === "mention" && event.ticketId) {
         const by = queryClient.getQueryData<Page<Agent>>(["agents"])?.items.find((a) => a.id === event.actorId)?.name ?? "";
         void get<Ticket>(`/tickets/${event.ticketId}`)
