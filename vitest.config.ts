@@ -12,7 +12,7 @@ const databaseTests = ["src/**/*.test.ts", "test/**/*.test.ts"];
 const notDatabaseTests = ["**/*.unit.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"];
 
 const projects = [
-  { test: { name: "unit", include: ["src/**/*.unit.test.ts"] } },
+  { test: { name: "unit", include: ["src/**/*.unit.test.ts", "web/**/*.unit.test.ts"] } },
   {
     test: {
       name: "pglite",

@@ -8,3 +8,5 @@ export * from "./modules/activity/schema";
 export * from "./modules/kb/schema";
 export * from "./modules/portal/schema";
 export * from "./modules/commerce/schema";
+export * from "./modules/views/schema";
+export * from "./modules/canned/schema";

@@ -14,6 +14,10 @@ import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
 import { ticketRoutes } from "./modules/tickets/routes";
 import { commerceRoutes } from "./modules/commerce/routes";
+import { cannedRoutes } from "./modules/canned/routes";
+import { realtimeRoutes } from "./modules/realtime/routes";
+import { viewRoutes } from "./modules/views/routes";
+import { webAppRoutes } from "./webapp";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -76,6 +80,10 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
   await server.register(commerceRoutes);
+  await server.register(viewRoutes);
+  await server.register(cannedRoutes);
+  await server.register(realtimeRoutes);
+  await server.register(webAppRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -19,6 +19,7 @@ import {
   messages,
   tickets,
 } from "./schema";
+import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { applyPatch, loadTicketForUpdate } from "./service";
 import type { TicketStatus } from "./schema";
 
@@ -142,6 +143,8 @@ export interface AgentMessage {
   /** The ticket version the agent saw; a newer one refuses the message (`conflict.version`). */
   expectedVersion?: number;
   channel?: Channel;
+  /** Agents and teams @mentioned: each agent who may see the desk is told by an `agent.mentioned` activity. */
+  mentions?: { agentIds?: string[]; teamIds?: string[] };
 }
 
 export async function addMessage(
@@ -160,13 +163,34 @@ export async function addMessage(
       });
     }
     assertWritable(ticket);
+    const mentioned = await resolveMentions(tx, ticket, input.mentions);
+    const mentionData =
+      input.mentions && (input.mentions.agentIds?.length || input.mentions.teamIds?.length)
+        ? { mentions: { agentIds: input.mentions.agentIds ?? [], teamIds: input.mentions.teamIds ?? [] } }
+        : {};
     const { message, activity } = await insertMessage(
       tx,
       ticket,
-      { ...input, channel: input.channel ?? ticket.channel },
+      {
+        kind: input.kind,
+        text: input.text,
+        html: input.html,
+        attachmentIds: input.attachmentIds,
+        channel: input.channel ?? ticket.channel,
+        metadata: mentionData,
+      },
       ticket.requesterId,
     );
-    await recordActivities(tx, [activity]);
+    await recordActivities(tx, [
+      activity,
+      ...mentioned.map((agentId) => ({
+        type: "agent.mentioned",
+        subjectType: "agent",
+        subjectId: agentId,
+        ticketId: ticket.id,
+        data: { messageId: message.id, kind: input.kind, ticketNumber: ticket.number },
+      })),
+    ]);
     const status = input.status ?? (input.kind === "outbound" && ticket.status === "new" ? "open" : undefined);
     if (status && status !== ticket.status) ticket = (await applyPatch(tx, ticket, { status })).ticket;
     ticket = await touch(tx, ticket, input.kind === "outbound" ? { firstResponse: true } : { note: true });
@@ -203,6 +227,34 @@ export async function receiveMessage(
     ticket = await touch(tx, ticket, {});
     return { message, ticket, duplicate: false };
   });
+}
+
+/** The agents to tell: those named and the members of teams named, who may see the ticket's desk; never the writer. */
+async function resolveMentions(ctx: Ctx, ticket: TicketRow, mentions: AgentMessage["mentions"]): Promise<string[]> {
+  const agentIds = [...new Set(mentions?.agentIds ?? [])];
+  const teamIds = [...new Set(mentions?.teamIds ?? [])];
+  if (agentIds.length + teamIds.length === 0) return [];
+  const ids = new Set<string>();
+  for (const id of agentIds) {
+    const agent = await loadAgentWithAccess(ctx.db, ctx.workspaceId, id);
+    if (!agent) throw invalid([{ path: "mentions.agentIds", message: `no agent ${id}` }]);
+    ids.add(agent.id);
+  }
+  for (const id of teamIds) {
+    const team = await getTeam(ctx, id).catch(() => {
+      throw invalid([{ path: "mentions.teamIds", message: `no team ${id}` }]);
+    });
+    for (const member of team.agentIds) ids.add(member);
+  }
+  const me = ctx.actor.kind === "agent" ? ctx.actor.agentId : null;
+  const result: string[] = [];
+  for (const id of ids) {
+    if (id === me) continue;
+    const agent = await loadAgentWithAccess(ctx.db, ctx.workspaceId, id);
+    if (!agent || agent.status !== "active") continue;
+    if (agent.role === "admin" || agent.allDesks || agent.deskIds.includes(ticket.deskId)) result.push(id);
+  }
+  return result;
 }
 
 function assertWritable(ticket: TicketRow) {

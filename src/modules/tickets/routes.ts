@@ -383,6 +383,10 @@ export async function ticketRoutes(server: FastifyInstance): Promise<void> {
             attachmentIds: z.array(z.uuid()).max(20).optional(),
             status: z.enum(ticketStatuses).optional(),
             expectedVersion: z.number().int().min(1).optional(),
+            mentions: z
+              .object({ agentIds: z.array(z.uuid()).max(50).optional(), teamIds: z.array(z.uuid()).max(20).optional() })
+              .strict()
+              .optional(),
           })
           .strict(),
         response: { 201: z.object({ message: messageSchema, ticket: ticketSchema }), ...problemResponses },

@@ -1,0 +1,283 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../src/modules/demo/seed";
+import { systemActor } from "../src/platform/context";
+import { createTicket, listTickets } from "../src/modules/tickets/service";
+import { listDesks } from "../src/modules/desks/service";
+import { updateAgent } from "../src/modules/identity/service";
+import { buildWeb } from "../web/build";
+import { type Browser, DESKTOP, PHONE, launchBrowser, seriousA11yViolations } from "./browser";
+import { type RunningUsher, startUsher } from "./usher";
+
+/**
+ * The agent workspace in Debian's Chromium: two agents in two browsers on
+ * the demo world. With USHER_SCREENSHOTS set (npm run screenshots:web) the
+ * inbox and the ticket page are saved at desktop and phone size.
+ */
+const SHOTS = process.env.USHER_SCREENSHOTS;
+const PASSWORD = "usher-demo-password";
+let usher: RunningUsher;
+let sam: Browser;
+let olena: Browser;
+let workspaceId: string;
+
+beforeAll(async () => {
+  await buildWeb({ ifStale: true, quiet: true });
+  usher = await startUsher({ workers: false });
+  const demo = await seedDemo(usher.app, { tickets: 150 });
+  workspaceId = demo.workspaceId;
+  [sam, olena] = await Promise.all([launchBrowser({ bypassCSP: true }), launchBrowser({ bypassCSP: true })]);
+}, 180_000);
+afterAll(async () => {
+  await sam?.close();
+  await olena?.close();
+  await usher?.close();
+});
+
+async function shot(page: Page, name: string) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `workspace-${name}.png`), fullPage: false });
+}
+
+async function noHorizontalScroll(page: Page) {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll, "the page scrolls sideways").toBeLessThanOrEqual(client);
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${usher.url}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel("E-mail").fill(email);
+  await page.locator("input[name=password]").fill(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.getByTestId("inbox").waitFor();
+}
+
+/** The serious and critical axe-core violations, short enough to read in a failure. */
+async function axe(page: Page) {
+  return (await seriousA11yViolations(page)).map((v) => ({
+    id: v.id,
+    nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${(n as { failureSummary?: string }).failureSummary ?? ""}`.slice(0, 300)),
+  }));
+}
+
+const ctx = () => usher.app.ctx(workspaceId, systemActor("test"));
+
+describe("the agent workspace", () => {
+  let ticketNumber: number;
+  let ticketId: string;
+
+  it("signs in with the keyboard only, shows views with live counts, and passes axe", { timeout: 90_000 }, async () => {
+    const page = await sam.newPage(DESKTOP);
+    await page.goto(`${usher.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    expect(await axe(page)).toEqual([]);
+    // Keyboard only: the e-mail field has focus; Tab to the password; Enter submits.
+    await page.keyboard.type("sam.reid@lumen.example");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("inbox").waitFor();
+    expect(page.url()).toBe(`${usher.url}/`);
+    await page.getByRole("navigation", { name: "Views" }).getByText("Unassigned").waitFor();
+    const desks = await listDesks(ctx());
+    const desk = desks.find((d) => d.key === "box-office")!;
+    await page.getByLabel("Desk").selectOption(desk.id);
+    await page.getByRole("link", { name: /All open/ }).click();
+    await page.waitForURL(/\/views\/all_open$/);
+    await page.locator("[data-ticket-list]").waitFor();
+    await expect.poll(async () => Number(await page.getByTestId("count-all_open").innerText())).toBeGreaterThan(0);
+    expect(await axe(page)).toEqual([]);
+    await shot(page, "inbox-desktop");
+
+    // The "?" key lists the shortcuts.
+    await page.locator("body").press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    expect(await page.getByRole("dialog").innerText()).toContain("Next ticket");
+    await page.keyboard.press("Escape");
+
+    // A new ticket appears in the list and the counts without a reload.
+    const before = Number(await page.getByTestId("count-all_open").innerText());
+    const created = await createTicket(ctx(), {
+      deskId: desk.id,
+      subject: "Live: my e-tickets vanished from the app",
+      channel: "email",
+      requester: { identities: [{ kind: "email", value: "live.fan@example.com" }], name: "Live Fan" },
+      message: { text: "They were there yesterday." },
+    });
+    await page.getByText("Live: my e-tickets vanished from the app").waitFor({ timeout: 10_000 });
+    await expect.poll(async () => Number(await page.getByTestId("count-all_open").innerText()), { timeout: 10_000 }).toBe(before + 1);
+    ticketNumber = created.number;
+    ticketId = created.id;
+
+    // j/k move, x selects, Enter opens.
+    await page.locator("body").press("j");
+    await page.locator("body").press("k");
+    await page.keyboard.press("x");
+    const bulkBar = page.getByRole("region", { name: /1 selected/ });
+    await bulkBar.waitFor();
+    // A bulk change on the selection (supervisors may): priority, then a tag.
+    const selectedNumber = Number(
+      (await page.locator("[data-ticket-row][data-active] a[data-ticket-link]").innerText()).match(/#(\d+)/)![1],
+    );
+    await bulkBar.getByLabel("Set priority").selectOption("high");
+    await page.getByText("1 ticket changed").first().waitFor();
+    await page.getByRole("region", { name: /1 selected/ }).waitFor({ state: "detached" });
+    await expect.poll(async () => (await listTickets(ctx(), { q: String(selectedNumber) })).items[0]?.priority).toBe("high");
+    await page.close();
+  });
+
+  it(
+    "finds a ticket, replies, adds a note with a mention, changes status — and sees a second agent live",
+    { timeout: 120_000 },
+    async () => {
+      const page = await sam.newPage(DESKTOP);
+      await page.goto(`${usher.url}/`);
+      await page.getByTestId("inbox").waitFor();
+      // Find it: "/" focuses search; Enter opens the first match.
+      await page.locator("body").press("/");
+      await page.keyboard.type(String(ticketNumber));
+      await page.waitForFunction(
+        (n) => document.querySelectorAll("[data-ticket-row]").length === 1 && document.body.innerText.includes(`#${n}`),
+        ticketNumber,
+      );
+      await page.keyboard.press("Enter");
+      await page.waitForURL(new RegExp(`/tickets/${ticketNumber}$`));
+      await page.getByText("They were there yesterday.").waitFor();
+      expect(await axe(page)).toEqual([]);
+
+      // Reply with the keyboard: r focuses the composer, Ctrl+Enter sends.
+      await page.keyboard.press("r");
+      await page.keyboard.type("Sorry about that! I have re-issued your e-tickets.");
+      await page.keyboard.press("Control+Enter");
+      await page.locator('[data-kind="outbound"]', { hasText: "re-issued your e-tickets" }).waitFor();
+
+      // An internal note mentioning a colleague: Escape leaves the composer, n comes back to it as a note.
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("n");
+      await page.keyboard.type("@Aoife Byrne please check the barcode was voided");
+      await page.keyboard.press("Control+Enter");
+      await page.locator('[data-kind="note"]', { hasText: "barcode was voided" }).waitFor();
+
+      // Status through the fields panel.
+      await page.getByLabel("Status", { exact: true }).selectOption("pending");
+      await expect.poll(() => page.getByTestId("ticket-status").textContent()).toBe("Pending");
+      // A custom field of the desk, saved on Enter.
+      await page.getByLabel("Order number").fill("LL-520682");
+      await page.getByLabel("Order number").press("Enter");
+      await expect
+        .poll(async () => (await listTickets(ctx(), { q: String(ticketNumber) })).items[0]?.customFields.order_number)
+        .toBe("LL-520682");
+
+      // The second agent opens the same ticket: presence on both sides.
+      const other = await olena.newPage(DESKTOP);
+      await signIn(other, "admin@lumen.example");
+      await other.goto(`${usher.url}/tickets/${ticketNumber}`);
+      await other.getByText("re-issued your e-tickets").waitFor();
+      await page
+        .getByTestId("presence")
+        .getByText(/Olena Kovalenko is viewing/)
+        .waitFor({ timeout: 10_000 });
+      await other
+        .getByTestId("presence")
+        .getByText(/Sam Reid is viewing/)
+        .waitFor({ timeout: 10_000 });
+
+      // Sam starts writing; Olena types too (seen as typing), then changes the priority and adds a note.
+      await page.locator("label", { hasText: "Public reply" }).click();
+      await page.getByRole("textbox", { name: "Message" }).fill("Also, your refund is on its way");
+      await other.getByRole("textbox", { name: "Message" }).pressSequentially("Checking");
+      await page
+        .getByTestId("presence")
+        .getByText(/Olena Kovalenko is typing/)
+        .waitFor({ timeout: 10_000 });
+      await other.getByRole("textbox", { name: "Message" }).fill("");
+      await other.getByLabel("Priority", { exact: true }).selectOption("urgent");
+      await other.locator("label", { hasText: "Internal note" }).click();
+      await other.getByRole("textbox", { name: "Message" }).fill("Escalated: VIP at tonight's show");
+      await other.getByRole("button", { name: "Add note" }).click();
+
+      // Sam sees both changes arrive without a reload, and his reply is flagged before sending.
+      await page.locator('[data-kind="note"]', { hasText: "Escalated: VIP" }).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByLabel("Priority", { exact: true }).inputValue(), { timeout: 10_000 }).toBe("urgent");
+      const conflict = page.getByTestId("conflict");
+      await conflict.waitFor({ timeout: 10_000 });
+      expect(await conflict.innerText()).toContain("changed while you were writing");
+      await shot(page, "ticket-desktop");
+      await conflict.getByRole("button", { name: "Send anyway" }).click();
+      await page.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor();
+      await other.locator('[data-kind="outbound"]', { hasText: "refund is on its way" }).waitFor({ timeout: 10_000 });
+
+      // Stored: the reply, the note and its mention, the status.
+      const [ticket] = (await listTickets(ctx(), { q: String(ticketNumber) })).items;
+      expect(ticket?.id).toBe(ticketId);
+      expect(ticket?.priority).toBe("urgent");
+      const { rows } = await usher.app.database.executeSql(
+        "select count(*)::int as n from activities where workspace_id = $1 and ticket_id = $2 and type = 'agent.mentioned'",
+        [workspaceId, ticketId],
+      );
+      expect(rows[0].n).toBe(1);
+      await other.close();
+      await page.close();
+    },
+  );
+
+  it("works on a 375 px phone: the list, and the ticket with its panels as tabs", { timeout: 90_000 }, async () => {
+    const page = await sam.newPage(PHONE);
+    await page.goto(`${usher.url}/views/all_open`);
+    await page.locator("[data-ticket-list]").waitFor();
+    await noHorizontalScroll(page);
+    expect(await axe(page)).toEqual([]);
+    await shot(page, "inbox-phone");
+    await page.getByRole("button", { name: "Open navigation" }).click();
+    await page.getByRole("link", { name: /Unassigned/ }).click();
+    await page.waitForURL(/\/views\/unassigned$/);
+
+    await page.goto(`${usher.url}/tickets/${ticketNumber}`);
+    await page.getByText("They were there yesterday.").waitFor();
+    await noHorizontalScroll(page);
+    expect(await axe(page)).toEqual([]);
+    await shot(page, "ticket-phone");
+    await page.getByRole("tab", { name: "Details" }).click();
+    await page.getByLabel("Status", { exact: true }).waitFor();
+    await page.getByRole("tab", { name: "Requester" }).click();
+    await page.getByText("Live Fan").first().waitFor();
+    await page.close();
+  });
+
+  it("speaks Ukrainian to an agent who chose it, with dates in their time zone", { timeout: 60_000 }, async () => {
+    const page = await olena.newPage(DESKTOP);
+    await page.goto(`${usher.url}/`);
+    await page.locator("[data-testid=inbox], input[name=password]").first().waitFor();
+    if (page.url().includes("/sign-in")) await signIn(page, "admin@lumen.example");
+    // Olena works from Kyiv; the browser is in London: dates follow the agent, not the machine.
+    const [olenaRow] = (await usher.app.database.executeSql("select id from agents where email = 'admin@lumen.example'")).rows as {
+      id: string;
+    }[];
+    await updateAgent(ctx(), olenaRow!.id, { timezone: "Europe/Kyiv" });
+    await page.reload();
+    await page.getByTestId("inbox").waitFor();
+    await page.getByLabel("Language").selectOption("uk");
+    await page.getByRole("link", { name: /Мої відкриті/ }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("uk");
+    const boxOffice = (await listDesks(ctx())).find((d) => d.key === "box-office")!;
+    await page.getByLabel("Служба").selectOption(boxOffice.id);
+    await page.getByRole("link", { name: /Усі відкриті/ }).click();
+    const row = page.locator("[data-ticket-row]").first();
+    await row.waitFor();
+    const number = Number((await row.locator("a[data-ticket-link]").innerText()).match(/#(\d+)/)![1]);
+    const [ticket] = (await listTickets(ctx(), { q: String(number) })).items;
+    const expected = new Intl.DateTimeFormat("uk-UA", { timeZone: "Europe/Kyiv", dateStyle: "medium", timeStyle: "short" }).format(
+      ticket!.updatedAt,
+    );
+    expect(await row.locator("[title]").first().getAttribute("title")).toBe(expected);
+    expect(await row.innerText()).toMatch(/[а-яіїєґ]/i);
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel("Мова").selectOption("en");
+    await page.getByRole("link", { name: /My open tickets/ }).waitFor();
+    await page.close();
+  });
+});
