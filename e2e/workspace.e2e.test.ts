@@ -7,6 +7,9 @@ import { systemActor } from "../src/platform/context";
 import { createTicket, listTickets } from "../src/modules/tickets/service";
 import { listDesks } from "../src/modules/desks/service";
 import { updateAgent } from "../src/modules/identity/service";
+import { getOrder, findOrderId } from "../src/modules/commerce/orders";
+import { sampleOrder } from "../src/modules/commerce/test-data";
+import { listMessages } from "../src/modules/tickets/messages";
 import { buildWeb } from "../web/build";
 import { type Browser, DESKTOP, PHONE, launchBrowser, seriousA11yViolations } from "./browser";
 import { type RunningUsher, startUsher } from "./usher";
@@ -221,6 +224,51 @@ describe("the agent workspace", () => {
       );
       expect(rows[0].n).toBe(1);
       await other.close();
+      await page.close();
+    },
+  );
+
+  it(
+    "shows the fan's orders, seats, scans and payment beside the ticket, and refunds within policy from there",
+    { timeout: 90_000 },
+    async () => {
+      const [desk] = await listDesks(ctx());
+      const bought = await sampleOrder(ctx(), { email: "refund.fan@example.com", scanned: false });
+      const ticket = await createTicket(ctx(), {
+        deskId: desk!.id,
+        subject: "Can I get my money back for Saturday?",
+        channel: "email",
+        requester: { identities: [{ kind: "email", value: "refund.fan@example.com" }], name: "Refund Fan" },
+        message: { text: "I can no longer make it, sorry." },
+      });
+      const orderId = await findOrderId(ctx(), "test", bought.orderExternalId);
+      const order = await getOrder(ctx(), orderId);
+
+      const page = await sam.newPage(DESKTOP);
+      await page.goto(`${usher.url}/tickets/${ticket.number}`);
+      await page.getByRole("tab", { name: "Requester" }).click();
+      const panel = page.getByRole("region", { name: "Customer" });
+      await panel.getByText(order.order.number).waitFor();
+      // Money in the order's currency from minor units; the card by brand and last four digits only.
+      await panel
+        .getByText(/£97\.00/)
+        .first()
+        .waitFor();
+      await panel.getByText(/visa •••• 4242/).waitFor();
+      await panel.getByText("Section Stalls, row F, seat 11").waitFor();
+      expect(await axe(page)).toEqual([]);
+
+      await panel.getByRole("button", { name: "Refund…" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByText(/Policy allows a refund of/).waitFor();
+      await dialog.getByRole("button", { name: "Refund", exact: true }).click();
+      await panel.getByText(`Order ${order.order.number} was refunded`).waitFor();
+      // Money moved once, the order says so, and the fan was told on this ticket.
+      const after = await getOrder(ctx(), orderId);
+      expect(after.order.refundedTotal).toBeGreaterThan(0);
+      expect(after.admissions.every((a) => a.state === "refunded")).toBe(true);
+      const messages = await listMessages(ctx(), ticket.id, {});
+      expect(messages.items.some((m) => m.kind === "outbound")).toBe(true);
       await page.close();
     },
   );

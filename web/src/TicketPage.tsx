@@ -43,7 +43,8 @@ import {
 import { agentName, useAgents, useTeams } from "./data";
 import { useI18n } from "./i18n";
 import { PRIORITY_COLOR, STATUSES, STATUS_COLOR, channelKey, priorityKey, statusKey } from "./labels";
-import { CustomerPanel, FieldsPanel, HistoryPanel, KnowledgePanel, RequesterPanel, SlaPanel, describeActivity } from "./panels";
+import { CustomerPanel } from "./CustomerPanel";
+import { FieldsPanel, HistoryPanel, KnowledgePanel, RequesterPanel, SlaPanel, describeActivity } from "./panels";
 import { realtime, useRealtime } from "./realtime";
 import { navigate, onLinkClick } from "./router";
 import { useToast } from "./toasts";

@@ -143,9 +143,9 @@ export async function api<T>(
   method: string,
   path: string,
   body?: unknown,
-  init: { raw?: Blob | File; contentType?: string } = {},
+  init: { raw?: Blob | File; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (init.raw) headers["content-type"] = init.contentType || "application/octet-stream";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
