@@ -7,3 +7,7 @@ export * from "./modules/tickets/schema";
 export * from "./modules/activity/schema";
 export * from "./modules/kb/schema";
 export * from "./modules/portal/schema";
+export * from "./modules/sla/schema";
+export * from "./modules/priority/schema";
+export * from "./modules/rules/schema";
+export * from "./modules/routing/schema";

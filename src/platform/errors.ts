@@ -35,6 +35,8 @@ const STATUS_BY_CODE = {
   "category.cycle": 422,
   "creative.invalid_transition": 409,
   "database.locked": 503,
+  "automation.in_use": 409,
+  "rule.not_applicable": 422,
   internal: 500,
 } as const;
 

@@ -28,12 +28,13 @@ export type Action =
   | "kb.read"
   | "kb.write"
   | "kb.manage"
-  | "workspace.admin";
+  | "workspace.admin"
+  | "automation.manage";
 
 const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read"];
 const AGENT: Action[] = [...LIGHT, "ticket.create", "ticket.update", "ticket.reply", "ticket.merge", "contact.write", "kb.write"];
 // Knowledge-base structure and branding shape every article of a desk: supervisors and admins.
-const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage"];
+const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage", "automation.manage"];
 const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin"];
 
 const ALLOWED: Record<Role | "system", ReadonlySet<Action>> = {
