@@ -12,7 +12,6 @@ import { sweepSla } from "./sweep";
 const clock = new ControlledClock("2026-01-12T09:00:00Z"); // a Monday
 const app = useTestApp({ clock });
 const MIN = 60_000;
-const H = 60 * MIN;
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 const target = async (ctx: Parameters<typeof getTicketSla>[0], ticketId: string, metric: string) =>
