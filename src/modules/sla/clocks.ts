@@ -81,9 +81,6 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
   const policy = choosePolicy(config, ticket, { now, requesterTier });
   const activities: ActivityInput[] = [];
   const rows = reconcile(config, ticket, before, policy, now);
-  if (policy && policy.id !== before.find((r) => r.policyId)?.policyId) {
-    activities.push({ type: "sla.policy_applied", subjectType: "ticket", subjectId: ticket.id, ticketId: ticket.id, data: { policyId: policy.id, name: policy.name } });
-  }
 
   const cal = (row: SlaTargetRow) => calendarOf(config, row.calendarId);
   const breached: SlaTargetRow[] = [];
