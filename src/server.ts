@@ -13,6 +13,10 @@ import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
 import { ticketRoutes } from "./modules/tickets/routes";
+import { slaRoutes } from "./modules/sla/routes";
+import { priorityRoutes } from "./modules/priority/routes";
+import { ruleRoutes } from "./modules/rules/routes";
+import { routingRoutes } from "./modules/routing/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -74,6 +78,10 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(kbRoutes);
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
+  await server.register(slaRoutes);
+  await server.register(priorityRoutes);
+  await server.register(ruleRoutes);
+  await server.register(routingRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {
