@@ -213,9 +213,10 @@ export function pick(candidates: Candidate[], strategy: RoutingStrategy): Candid
  * in the queue; the next change or an agent coming online tries again).
  */
 export async function routeTicket(ctx: Ctx, ticketId: string): Promise<string | null> {
+  const configs = await routingConfig(ctx);
+  if (!configs.some((c) => c.active)) return null; // the common case: routing off, no need to read the ticket
   const ticket = await readTicket(ctx, ticketId);
   if (!ticket || ticket.assigneeId || ticket.mergedIntoId || !["new", "open"].includes(ticket.status)) return null;
-  const configs = await routingConfig(ctx);
   const config = configs.find((c) => c.deskId === ticket.deskId) ?? configs.find((c) => c.deskId === null);
   if (!config?.active) return null;
   const system: Ctx = { ...ctx, actor: systemActor("routing") };

@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Ctx, RecordedActivity } from "../../platform/context";
+import { type Ctx, type RecordedActivity, inTransaction } from "../../platform/context";
 import type { Reactor } from "../activity/reactors";
 import type { ActivityRow } from "../activity/schema";
 import { type ActivityInput, recordActivities } from "../activity/service";
 import { getContactRow } from "../contacts/service";
 import type { TicketRow, TicketStatus } from "../tickets/schema";
-import { readTicket, setDerivedFields } from "../tickets/service";
+import { readTicket, setDerivedFields, unsolvedTicketIds } from "../tickets/service";
 import { type SlaMetric, type SlaPolicyRow, type SlaTargetRow, slaTargets } from "./schema";
 import { type SlaConfig, calendarOf, choosePolicy, slaConfig } from "./service";
 import { achieve, newTarget, nextDue, pause, refresh, reopen, restart, resume } from "./timeline";
@@ -64,7 +64,7 @@ function eventsOf(activity: ActivityRow | RecordedActivity): ClockEvent[] {
   }
 }
 
-export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent): Promise<void> {
+export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent, options: { fromCreation?: boolean } = {}): Promise<void> {
   const ticket = await readTicket(ctx, ticketId);
   if (!ticket || ticket.mergedIntoId) return;
   const config = await slaConfig(ctx);
@@ -80,7 +80,7 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
     : undefined;
   const policy = choosePolicy(config, ticket, { now, requesterTier });
   const activities: ActivityInput[] = [];
-  const rows = reconcile(config, ticket, before, policy, now);
+  const rows = reconcile(config, ticket, before, policy, now, options.fromCreation ?? false);
 
   const cal = (row: SlaTargetRow) => calendarOf(config, row.calendarId);
   const breached: SlaTargetRow[] = [];
@@ -181,7 +181,14 @@ const camel = (s: string) => s.replace(/_(.)/g, (_, c: string) => c.toUpperCase(
  * the new target and calendar) when the metric stays, started when new,
  * dropped when the policy no longer has it.
  */
-function reconcile(config: SlaConfig, ticket: TicketRow, existing: SlaTargetRow[], policy: SlaPolicyRow | null, now: Date): Map<SlaMetric, SlaTargetRow> {
+function reconcile(
+  config: SlaConfig,
+  ticket: TicketRow,
+  existing: SlaTargetRow[],
+  policy: SlaPolicyRow | null,
+  now: Date,
+  fromCreation: boolean,
+): Map<SlaMetric, SlaTargetRow> {
   const rows = new Map<SlaMetric, SlaTargetRow>();
   if (!policy) return rows;
   const cal = calendarOf(config, policy.calendarId);
@@ -202,8 +209,8 @@ function reconcile(config: SlaConfig, ticket: TicketRow, existing: SlaTargetRow[
     if (target.metric === "next_reply") continue;
     // New clocks start now: with the ticket (same transaction) or when a change brings it under
     // a policy with this target (an escalation's 1-hour acknowledgement counts from the escalation).
-    const row = newTarget(base, target.metric, now, cal);
     const firstSetup = existing.length === 0;
+    const row = newTarget(base, target.metric, firstSetup && fromCreation ? ticket.createdAt : now, cal);
     if (firstSetup && target.metric === "first_reply" && ticket.firstResponseAt) achieve(row, ticket.firstResponseAt, cal);
     else if (firstSetup && target.metric === "acknowledgement" && ticket.assigneeId) achieve(row, now, cal);
     else if (target.metric === "resolution" && ticket.solvedAt) achieve(row, ticket.solvedAt, cal);
@@ -211,4 +218,23 @@ function reconcile(config: SlaConfig, ticket: TicketRow, existing: SlaTargetRow[
     rows.set(target.metric, row);
   }
   return rows;
+}
+
+/**
+ * Gives clocks to unsolved tickets that have none, counted from their
+ * creation — tickets imported from another help desk (imports do not run
+ * reactors), or the demo's history. Returns how many tickets it looked at.
+ */
+export async function backfillClocks(ctx: Ctx): Promise<number> {
+  let after: string | null = null;
+  let total = 0;
+  for (;;) {
+    const ids = await unsolvedTicketIds(ctx, after, 200);
+    if (ids.length === 0) return total;
+    await inTransaction(ctx, async (tx) => {
+      for (const id of ids) await updateClocks(tx, id, { kind: "reevaluate" }, { fromCreation: true });
+    });
+    total += ids.length;
+    after = ids.at(-1)!;
+  }
 }
