@@ -301,11 +301,16 @@ export async function runAutomations(base: Pick<Ctx, "db" | "clock" | "outbox">,
       )
       .limit(options.limit ?? 500);
     for (const { id } of due) {
-      await inTransaction(ctx, async (tx) => {
-        const ticket = await readTicket(tx, id);
-        if (ticket) await runActions(tx, automation.row, ticket, {});
-      });
-      fired++;
+      try {
+        await inTransaction(ctx, async (tx) => {
+          const ticket = await readTicket(tx, id);
+          if (ticket) await runActions(tx, automation.row, ticket, {});
+        });
+        fired++;
+      } catch (err) {
+        // One ticket the actions cannot apply to (a required field missing before solving, say) does not stop the rest.
+        if (!(err instanceof DomainError)) throw err;
+      }
     }
   }
   return fired;
