@@ -66,7 +66,13 @@ function eventsOf(activity: ActivityRow | RecordedActivity): ClockEvent[] {
 
 export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent, options: { fromCreation?: boolean } = {}): Promise<void> {
   const ticket = await readTicket(ctx, ticketId);
-  if (!ticket || ticket.mergedIntoId) return;
+  if (!ticket) return;
+  if (ticket.mergedIntoId) {
+    // Merged away: its clocks stop for good (the ticket it joined carries the conversation on).
+    await ctx.db.delete(slaTargets).where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
+    if (ticket.dueAt) await setDerivedFields(ctx, ticket.id, { dueAt: null });
+    return;
+  }
   const config = await slaConfig(ctx);
   const now = ctx.clock.now();
   const before = await ctx.db
@@ -114,9 +120,10 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
     }
     case "status": {
       if (event.to === "solved" || event.to === "closed") meet(get("resolution"), event.at);
-      if ((event.from === "solved" || event.from === "closed") && !isPausedStatus(event.to)) {
+      const done = (s: TicketStatus) => s === "solved" || s === "closed";
+      if (done(event.from) && !done(event.to)) {
         const resolution = get("resolution");
-        if (resolution) reopen(resolution, event.at, cal(resolution), false);
+        if (resolution) reopen(resolution, event.at, cal(resolution), isPausedStatus(event.to));
       }
       for (const row of rows.values()) {
         if (isPausedStatus(event.to)) pause(row, event.at, cal(row));

@@ -5,6 +5,7 @@ import { ControlledClock } from "../../platform/clock";
 import { listTicketActivities } from "../activity/service";
 import { createDesk } from "../desks/service";
 import { addMessage, receiveMessage } from "../tickets/messages";
+import { mergeTickets } from "../tickets/merge";
 import { getTicket, updateTicket } from "../tickets/service";
 import { getTicketSla, listCalendars, listPolicies, updateCalendar, createPolicy, createCalendar } from "./service";
 import { sweepSla } from "./sweep";
@@ -145,6 +146,26 @@ describe("SLA clocks with the defaults of the seeds", () => {
     const late = await makeTicket(admin.ctx, desk.id, { channel: "voice" });
     expect(await target(admin.ctx, late.id, "first_reply")).toMatchObject({ dueAt: new Date("2026-03-10T13:00:00Z") });
     expect((await getTicket(admin.ctx, late.id)).dueAt).toEqual(new Date("2026-03-10T13:00:00Z"));
+  });
+
+  it("a merged ticket's clocks stop; a solved ticket reopened as pending keeps its resolution clock paused", async () => {
+    clock.set("2026-01-12T09:00:00Z");
+    const { admin, desk } = await makeWorkspace(app());
+    const a = await makeTicket(admin.ctx, desk.id, { channel: "email", tags: ["refund"] });
+    const b = await makeTicket(admin.ctx, desk.id, { channel: "email" });
+    await mergeTickets(admin.ctx, a.id, [b.id]);
+    expect((await getTicketSla(admin.ctx, b.id)).targets).toEqual([]);
+    expect((await getTicket(admin.ctx, b.id)).dueAt).toBeNull();
+
+    clock.set("2026-01-12T10:00:00Z");
+    await updateTicket(admin.ctx, a.id, { status: "solved" });
+    clock.set("2026-01-12T11:00:00Z");
+    await updateTicket(admin.ctx, a.id, { status: "pending" });
+    expect(await target(admin.ctx, a.id, "resolution")).toMatchObject({ state: "paused", achievedAt: null });
+    clock.set("2026-01-12T12:00:00Z");
+    await updateTicket(admin.ctx, a.id, { status: "open" });
+    // 1 h used before solving, 44 h left from Monday 12:00: Mon 5 + Tue–Fri 36 = 41, then 3 h on the next Monday → 11:00
+    expect(await target(admin.ctx, a.id, "resolution")).toMatchObject({ state: "running", dueAt: new Date("2026-01-19T11:00:00Z") });
   });
 
   it("policies are tried in order; agents may read them but only supervisors and admins change them", async () => {
