@@ -15,14 +15,22 @@ const MINUTE = 60_000;
  * batch — so a million open tickets take seconds, not a million round trips.
  * Time already counted (`consumed_ms`) stays as it was measured.
  */
-export async function recomputeCalendar(ctx: Ctx, calendarId: string, options: { batchSize?: number; onBatch?: (n: number) => void } = {}): Promise<number> {
+export async function recomputeCalendar(
+  ctx: Ctx,
+  calendarId: string,
+  options: { batchSize?: number; concurrency?: number; onBatch?: (n: number) => void } = {},
+): Promise<number> {
   const batchSize = options.batchSize ?? 20_000;
+  // Writes of one batch overlap the read and arithmetic of the next, on as many connections (PGlite has one: they queue).
+  const concurrency = ctx.inTx ? 1 : (options.concurrency ?? 2);
   const config = await slaConfig(ctx);
   const cal = calendarOf(config, calendarId);
   const now = ctx.clock.now();
   let after: string | null = null;
   let total = 0;
-  for (;;) {
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  for (; failure === undefined; ) {
     const rows = await ctx.db
       .select({
         ticketId: slaTargets.ticketId,
@@ -46,7 +54,7 @@ export async function recomputeCalendar(ctx: Ctx, calendarId: string, options: {
       )
       .orderBy(asc(slaTargets.ticketId), asc(slaTargets.metric))
       .limit(batchSize);
-    if (rows.length === 0) return total;
+    if (rows.length === 0) break;
     // A ticket's clocks must land in one batch (its due time is their minimum): trim a ticket cut in two.
     let end = rows.length;
     if (rows.length === batchSize) {
@@ -55,6 +63,7 @@ export async function recomputeCalendar(ctx: Ctx, calendarId: string, options: {
       if (end === 0) end = rows.length;
     }
     const batch = rows.slice(0, end);
+    after = batch[batch.length - 1]!.ticketId;
     const ids: string[] = [];
     const metrics: string[] = [];
     const dues: string[] = [];
@@ -74,16 +83,31 @@ export async function recomputeCalendar(ctx: Ctx, calendarId: string, options: {
       const best = ticketDue.get(r.ticketId);
       if (best === undefined || due < best) ticketDue.set(r.ticketId, due);
     }
-    await ctx.db.execute(sql`
-      update ${slaTargets} as t set due_at = v.due_at, warn_at = v.warn_at, next_check_at = v.next_check_at, updated_at = ${now}
-      from unnest(${`{${ids.join(",")}}`}::uuid[], ${`{${metrics.join(",")}}`}::text[], ${`{${dues.join(",")}}`}::timestamptz[],
-                  ${`{${warns.join(",")}}`}::timestamptz[], ${`{${checks.join(",")}}`}::timestamptz[]) as v(ticket_id, metric, due_at, warn_at, next_check_at)
-      where t.ticket_id = v.ticket_id and t.metric = v.metric and t.workspace_id = ${ctx.workspaceId}`);
-    await setDueTimes(ctx, [...ticketDue.keys()], [...ticketDue.values()].map((d) => new Date(d)));
-    total += batch.length;
-    options.onBatch?.(total);
-    after = batch[batch.length - 1]!.ticketId;
+    const write = (async () => {
+      await ctx.db.execute(sql`
+        update ${slaTargets} as t set due_at = v.due_at, warn_at = v.warn_at, next_check_at = v.next_check_at, updated_at = ${now}
+        from unnest(${`{${ids.join(",")}}`}::uuid[], ${`{${metrics.join(",")}}`}::text[], ${`{${dues.join(",")}}`}::timestamptz[],
+                    ${`{${warns.join(",")}}`}::timestamptz[], ${`{${checks.join(",")}}`}::timestamptz[]) as v(ticket_id, metric, due_at, warn_at, next_check_at)
+        where t.ticket_id = v.ticket_id and t.metric = v.metric and t.workspace_id = ${ctx.workspaceId}`);
+      await setDueTimes(ctx, [...ticketDue.keys()], [...ticketDue.values()].map((d) => new Date(d)));
+    })();
+    const tracked: Promise<void> = write.then(
+      () => {
+        inFlight.delete(tracked);
+        total += batch.length;
+        options.onBatch?.(total);
+      },
+      (err: unknown) => {
+        inFlight.delete(tracked);
+        failure ??= err;
+      },
+    );
+    inFlight.add(tracked);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
+  return total;
 }
 
 export const slaCalendarChanged: Reactor = {
