@@ -43,7 +43,7 @@ function expectProblem(res: LightMyRequestResponse, status: number, code: string
   return res.json() as { errors?: { path: string }[] };
 }
 
-describe("SLA, priority, rules and routing over the API", () => {
+describe("SLA, priority, rules and routing over the API", { timeout: 30_000 }, () => {
   it("a ticket's SLA timeline, score and reasons are visible; admins edit calendars and policies", async () => {
     const { admin, desk, workspace } = await makeWorkspace(app);
     const api = client(await tokenFor(admin.ctx));

@@ -13,7 +13,7 @@ const app = useTestApp({ clock });
 
 const reasons = (t: { priorityReasons: { factor: string; points: number }[] }) => t.priorityReasons.map((r) => `${r.factor}${r.points >= 0 ? "+" : ""}${r.points}`);
 
-describe("priority score (the table of seeds/004)", () => {
+describe("priority score (the table of seeds/004)", { timeout: 30_000 }, () => {
   it("ships the seeds' factors, in order", async () => {
     const { admin } = await makeWorkspace(app());
     const factors = await listFactors(admin.ctx);

@@ -180,8 +180,8 @@ async function pin(ctx: Ctx, ticketId: string) {
 }
 
 /** Scores a ticket and applies the result: score and reasons on the ticket, its band (unless pinned), a sub-ticket link. */
-export async function prioritise(ctx: Ctx, ticketId: string): Promise<Score | null> {
-  const ticket = await readTicket(ctx, ticketId);
+export async function prioritise(ctx: Ctx, ticketId: string, current?: TicketRow): Promise<Score | null> {
+  const ticket = current ?? (await readTicket(ctx, ticketId));
   if (!ticket || ticket.mergedIntoId || ticket.status === "closed") return null;
   const config = await priorityConfig(ctx);
   if (config.factors.length === 0) return null;
@@ -218,7 +218,11 @@ export const priorityReactor: Reactor = {
       if (activity.changes.priority) await pin(ctx, activity.ticketId);
       if (!WATCHED.some((f) => f in activity.changes)) return;
     }
-    await prioritise(ctx, activity.ticketId);
+    // The message that opened a ticket is part of its creation, scored with it.
+    if (activity.type === "message.received" && activity.data.opening) return;
+    const ticket = await readTicket(ctx, activity.ticketId);
+    if (!ticket) return;
+    await prioritise(ctx, activity.ticketId, ticket);
   },
 };
 

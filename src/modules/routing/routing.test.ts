@@ -21,7 +21,7 @@ async function team(workspaceId: string, deskId: string, n: number) {
   return agents;
 }
 
-describe("routing", () => {
+describe("routing", { timeout: 30_000 }, () => {
   it("does nothing until a desk turns it on; then round-robin spreads new tickets over online agents", async () => {
     clock.set("2026-01-13T10:00:00Z");
     const { admin, desk, workspace } = await makeWorkspace(app());
@@ -83,7 +83,7 @@ describe("routing", () => {
   });
 });
 
-describe("shift hand-over", () => {
+describe("shift hand-over", { timeout: 30_000 }, () => {
   it("re-prioritises open tickets near the close of day, once, and reports each agent's open tickets with the day's notes", async () => {
     clock.set("2026-01-13T10:00:00Z");
     const { admin, desk, workspace } = await makeWorkspace(app());

@@ -17,7 +17,7 @@ const clock = new ControlledClock("2026-01-13T10:00:00Z");
 const app = useTestApp({ clock });
 const H = 3_600_000;
 
-describe("triggers", () => {
+describe("triggers", { timeout: 30_000 }, () => {
   it("run in order on creation; each fires at most once per change; changes carry the rule id", async () => {
     clock.set("2026-01-13T10:00:00Z");
     const { admin, desk } = await makeWorkspace(app());
@@ -152,7 +152,7 @@ describe("triggers", () => {
   });
 });
 
-describe("automations, macros, dry runs", () => {
+describe("automations, macros, dry runs", { timeout: 30_000 }, () => {
   it("pending 72 hours → a reminder, 72 hours later → solved; a reply in between clears the reminder", async () => {
     clock.set("2026-01-13T10:00:00Z");
     const { admin, desk, system } = await makeWorkspace(app());

@@ -252,7 +252,7 @@ export const ruleTriggers: Reactor = {
   mode: "inline",
   on: ["ticket.created", "ticket.updated", "message.received"],
   async handle(ctx, activity) {
-    if (!activity.ticketId || activity.data.rule) return;
+    if (!activity.ticketId || activity.data.rule || activity.data.opening) return;
     const event = eventOf(activity.type);
     if (!event) return;
     const config = await rulesConfig(ctx);
@@ -260,8 +260,6 @@ export const ruleTriggers: Reactor = {
     if (candidates.length === 0) return;
     let ticket = await readTicket(ctx, activity.ticketId);
     if (!ticket || ticket.mergedIntoId || ticket.status === "closed") return;
-    // The first message of a new ticket is part of its creation, not a new message.
-    if (event === "message" && ticket.createdAt.getTime() === activity.createdAt.getTime()) return;
     const system: Ctx = { ...ctx, actor: systemActor("rules") };
     const env = { now: ctx.clock.now() };
     for (const trigger of candidates) {

@@ -50,7 +50,7 @@ function eventsOf(activity: ActivityRow | RecordedActivity): ClockEvent[] {
     case "note.added":
       return byAgent ? [{ kind: "acknowledged", at }] : [{ kind: "reevaluate" }];
     case "message.received":
-      return [{ kind: "inbound", at }];
+      return activity.data.opening ? [] : [{ kind: "inbound", at }];
     case "ticket.updated": {
       const events: ClockEvent[] = [{ kind: "reevaluate" }];
       const status = activity.changes.status as [TicketStatus, TicketStatus] | undefined;

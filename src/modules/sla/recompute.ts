@@ -83,14 +83,14 @@ export async function recomputeCalendar(
       const best = ticketDue.get(r.ticketId);
       if (best === undefined || due < best) ticketDue.set(r.ticketId, due);
     }
-    const write = (async () => {
-      await ctx.db.execute(sql`
+    const write = inBatchTransaction(ctx, async (db) => {
+      await db.execute(sql`
         update ${slaTargets} as t set due_at = v.due_at, warn_at = v.warn_at, next_check_at = v.next_check_at, updated_at = ${now}
         from unnest(${`{${ids.join(",")}}`}::uuid[], ${`{${metrics.join(",")}}`}::text[], ${`{${dues.join(",")}}`}::timestamptz[],
                     ${`{${warns.join(",")}}`}::timestamptz[], ${`{${checks.join(",")}}`}::timestamptz[]) as v(ticket_id, metric, due_at, warn_at, next_check_at)
         where t.ticket_id = v.ticket_id and t.metric = v.metric and t.workspace_id = ${ctx.workspaceId}`);
-      await setDueTimes(ctx, [...ticketDue.keys()], [...ticketDue.values()].map((d) => new Date(d)));
-    })();
+      await setDueTimes({ ...ctx, db }, [...ticketDue.keys()], [...ticketDue.values()].map((d) => new Date(d)));
+    });
     const tracked: Promise<void> = write.then(
       () => {
         inFlight.delete(tracked);
@@ -108,6 +108,20 @@ export async function recomputeCalendar(
   await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
   return total;
+}
+
+/**
+ * Each batch commits on its own. Its ticket updates re-index the tickets'
+ * GIN indexes (subject trigrams, tags): a larger pending list for the batch
+ * lets PostgreSQL merge those entries in bulk rather than every few thousand
+ * rows (GIN "fast update", the documented setting for bulk changes).
+ */
+async function inBatchTransaction(ctx: Ctx, fn: (db: Ctx["db"]) => Promise<void>): Promise<void> {
+  if (ctx.inTx) return fn(ctx.db);
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`set local gin_pending_list_limit = '64MB'`);
+    await fn(tx);
+  });
 }
 
 export const slaCalendarChanged: Reactor = {

@@ -22,7 +22,7 @@ async function typesOf(ctx: Parameters<typeof getTicketSla>[0], ticketId: string
   return (await listTicketActivities(ctx, ticketId)).items.map((a) => a.type);
 }
 
-describe("SLA clocks with the defaults of the seeds", () => {
+describe("SLA clocks with the defaults of the seeds", { timeout: 30_000 }, () => {
   it("a chat gets a 2-minute first reply the moment it exists; an agent's reply meets it", async () => {
     clock.set("2026-01-12T09:00:00Z");
     const { admin, desk } = await makeWorkspace(app());

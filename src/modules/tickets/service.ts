@@ -288,7 +288,8 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     ];
     if (input.message) {
       const { activity } = await insertMessage(tx, row, { ...input.message, channel: input.message.channel ?? input.channel }, requesterId);
-      activities.push(activity);
+      // `opening`: the message that opened the ticket — reactors treat it as part of the creation, not a new message.
+      activities.push({ ...activity, data: { ...activity.data, opening: true } });
     }
     await recordActivities(tx, activities);
     await tx.batch!.flush(tx.db);
