@@ -4,7 +4,7 @@
  * one calendar; the office hours change; every running deadline and every
  * ticket's due time (the queue's sort key) is recomputed.
  *
- *   npm run bench:sla-recompute -- --db postgres|pglite [--tickets 1000000] [--batch 20000]
+ *   npm run bench:sla-recompute -- --db postgres|pglite [--tickets 1000000] [--batch 20000] [--concurrency 2]
  *
  * Target on PostgreSQL on a 2-core machine: < 60 s for 1,000,000 open tickets.
  */
@@ -20,6 +20,7 @@ import { benchDatabase, benchWorkspace } from "./setup";
 const kind = arg("db", "postgres");
 const total = Number(arg("tickets", "1000000"));
 const batchSize = Number(arg("batch", "20000"));
+const concurrency = Number(arg("concurrency", "2"));
 
 const db = await benchDatabase(kind);
 try {
@@ -67,6 +68,7 @@ try {
   let last = t0;
   const recomputed = await recomputeCalendar(system, calendar.id, {
     batchSize,
+    concurrency,
     onBatch: (n) => {
       if (performance.now() - last > 1000) {
         last = performance.now();
