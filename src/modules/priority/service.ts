@@ -150,16 +150,15 @@ async function factsOf(ctx: Ctx, ticket: TicketRow, config: PriorityConfig): Pro
   const needsOthers = used.has("asks_status_of_tier2") || used.has("new_topic_existing_case") || used.has("about_tier2_item");
   const needsContact = used.has("east_coast_afternoon") || wantsTier;
   const system: Ctx = { ...ctx, actor: systemActor("priority") };
-  const [counts, others, contact, parent] = await Promise.all([
-    used.has("follow_up") ? messageCounts(ctx, ticket.id) : undefined,
-    needsOthers ? otherOpenTickets(ctx, ticket) : [],
-    needsContact ? getContactRow(system, ticket.requesterId).catch(() => undefined) : undefined,
-    ticket.parentId && used.has("about_tier2_item") ? readTicket(ctx, ticket.parentId) : undefined,
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const counts = used.has("follow_up") ? await messageCounts(ctx, ticket.id) : undefined;
+  const others = needsOthers ? await otherOpenTickets(ctx, ticket) : [];
+  const contact = needsContact ? await getContactRow(system, ticket.requesterId).catch(() => undefined) : undefined;
+  const parent = ticket.parentId && used.has("about_tier2_item") ? await readTicket(ctx, ticket.parentId) : undefined;
   return {
     calendar: used.has("after_hours") ? (await slaConfig(ctx)).defaultCalendar : null,
     inboundMessages: counts?.inbound ?? 0,
-    otherOpen: others.filter((o) => o.id !== ticket.parentId || true),
+    otherOpen: others,
     parentTier: parent?.tier ?? null,
     requesterTimeZone: contact?.timezone ?? null,
     requesterTier: contact?.tier,
