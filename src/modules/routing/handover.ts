@@ -74,10 +74,14 @@ export async function handoverReport(ctx: Ctx, date?: string): Promise<HandoverR
  * day (its default calendar) closes within its lead time — once per local
  * date. Called by a scheduled job every few minutes.
  */
-export async function endOfDay(base: Pick<Ctx, "db" | "clock" | "outbox">): Promise<Array<{ workspaceId: string; tickets: number }>> {
+export async function endOfDay(
+  base: Pick<Ctx, "db" | "clock" | "outbox">,
+  options: { workspaceIds?: string[] } = {},
+): Promise<Array<{ workspaceId: string; tickets: number }>> {
   const done: Array<{ workspaceId: string; tickets: number }> = [];
   const now = base.clock.now();
   for (const workspace of await listWorkspaces(base.db)) {
+    if (options.workspaceIds && !options.workspaceIds.includes(workspace.id)) continue;
     const ctx: Ctx = { ...base, workspaceId: workspace.id, actor: systemActor("handover") };
     const due = await base.db.transaction(async (db): Promise<string | null> => {
       const tx: Ctx = { ...ctx, db, inTx: true };

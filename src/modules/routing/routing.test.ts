@@ -92,11 +92,14 @@ describe("shift hand-over", { timeout: 30_000 }, () => {
     const routine = await makeTicket(admin.ctx, desk.id, { assigneeId: agent.agent.id });
     clock.set("2026-01-13T15:00:00Z");
     await addMessage(agent.ctx, routine.id, { kind: "note", text: "Waiting on the promoter; call back tomorrow 9:00" });
-    const base = { db: app().database.db, clock, outbox: app().outbox };
-    expect((await endOfDay(base)).find((r) => r.workspaceId === workspace.id)).toBeUndefined(); // too early
+    const db = { db: app().database.db, clock, outbox: app().outbox };
+    // Only this workspace: on PostgreSQL other test files share the database.
+    const base = { ...db };
+    const endOfDayHere = () => endOfDay(base, { workspaceIds: [workspace.id] });
+    expect((await endOfDayHere()).find((r) => r.workspaceId === workspace.id)).toBeUndefined(); // too early
     clock.set("2026-01-13T16:40:00Z"); // closes 17:00, 30-minute lead
-    expect((await endOfDay(base)).find((r) => r.workspaceId === workspace.id)).toMatchObject({ tickets: 2 });
-    expect((await endOfDay(base)).find((r) => r.workspaceId === workspace.id)).toBeUndefined(); // once a day
+    expect((await endOfDayHere()).find((r) => r.workspaceId === workspace.id)).toMatchObject({ tickets: 2 });
+    expect((await endOfDayHere()).find((r) => r.workspaceId === workspace.id)).toBeUndefined(); // once a day
 
     const report = await handoverReport(admin.ctx, "2026-01-13");
     expect(report.reprioritisedAt).toEqual(new Date("2026-01-13T16:40:00Z"));

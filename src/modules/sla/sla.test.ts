@@ -50,18 +50,20 @@ describe("SLA clocks with the defaults of the seeds", { timeout: 30_000 }, () =>
     clock.set("2026-01-12T10:00:00Z");
     const { admin, desk } = await makeWorkspace(app());
     const ticket = await makeTicket(admin.ctx, desk.id, { channel: "chat" });
-    const base = { db: app().database.db, clock, outbox: app().outbox };
+    const db = { db: app().database.db, clock, outbox: app().outbox };
+    // Only this workspace: on PostgreSQL other test files share the database.
+    const sweep = () => sweepSla(db, { workspaceId: admin.ctx.workspaceId });
 
     clock.set("2026-01-12T10:01:30Z"); // 25% left: under the 20% warning? not yet
-    await sweepSla(base);
+    await sweep();
     expect(await target(admin.ctx, ticket.id, "first_reply")).toMatchObject({ state: "running" });
     clock.set("2026-01-12T10:01:40Z");
-    await sweepSla(base);
+    await sweep();
     expect(await target(admin.ctx, ticket.id, "first_reply")).toMatchObject({ state: "warning" });
     clock.set("2026-01-12T10:02:01Z");
-    await sweepSla(base);
+    await sweep();
     expect(await target(admin.ctx, ticket.id, "first_reply")).toMatchObject({ state: "breached" });
-    await sweepSla(base); // nothing more to say
+    await sweep(); // nothing more to say
     const types = await typesOf(admin.ctx, ticket.id);
     expect(types.filter((t) => t === "sla.warning")).toHaveLength(1);
     expect(types.filter((t) => t === "sla.breached")).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { asc, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
 import { systemActor } from "../../platform/context";
 import { type ActivityInput, recordActivities } from "../activity/service";
@@ -14,7 +14,10 @@ import { calendarOf, slaConfig } from "./service";
  * records `sla.warning` / `sla.breached`, and moves the next check on.
  * Rows are locked with SKIP LOCKED, so several workers can sweep at once.
  */
-export async function sweepSla(base: Pick<Ctx, "db" | "clock" | "outbox">, options: { limit?: number } = {}): Promise<{ warnings: number; breaches: number }> {
+export async function sweepSla(
+  base: Pick<Ctx, "db" | "clock" | "outbox">,
+  options: { limit?: number; workspaceId?: string } = {},
+): Promise<{ warnings: number; breaches: number }> {
   const limit = options.limit ?? 500;
   let warnings = 0;
   let breaches = 0;
@@ -24,7 +27,7 @@ export async function sweepSla(base: Pick<Ctx, "db" | "clock" | "outbox">, optio
       const rows = await db
         .select()
         .from(slaTargets)
-        .where(sql`${slaTargets.nextCheckAt} <= ${now}`)
+        .where(and(sql`${slaTargets.nextCheckAt} <= ${now}`, options.workspaceId ? eq(slaTargets.workspaceId, options.workspaceId) : undefined))
         .orderBy(asc(slaTargets.nextCheckAt))
         .limit(limit)
         .for("update", { skipLocked: true });
