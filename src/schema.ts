@@ -10,3 +10,7 @@ export * from "./modules/portal/schema";
 export * from "./modules/commerce/schema";
 export * from "./modules/views/schema";
 export * from "./modules/canned/schema";
+export * from "./modules/sla/schema";
+export * from "./modules/priority/schema";
+export * from "./modules/rules/schema";
+export * from "./modules/routing/schema";

@@ -18,6 +18,10 @@ import { cannedRoutes } from "./modules/canned/routes";
 import { realtimeRoutes } from "./modules/realtime/routes";
 import { viewRoutes } from "./modules/views/routes";
 import { webAppRoutes } from "./webapp";
+import { slaRoutes } from "./modules/sla/routes";
+import { priorityRoutes } from "./modules/priority/routes";
+import { ruleRoutes } from "./modules/rules/routes";
+import { routingRoutes } from "./modules/routing/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -84,6 +88,10 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(cannedRoutes);
   await server.register(realtimeRoutes);
   await server.register(webAppRoutes);
+  await server.register(slaRoutes);
+  await server.register(priorityRoutes);
+  await server.register(ruleRoutes);
+  await server.register(routingRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -1,6 +1,8 @@
 import type { App } from "./app";
+import { ensureQueues } from "./platform/queue";
 import { type Reactor, type ReactorJob, runReactor, runReactorBatch } from "./modules/activity/reactors";
 import { reactorQueue } from "./modules/activity/service";
+import { allSchedules } from "./schedules";
 
 /**
  * Runs the reactors: each subscribes to its own queue and takes jobs in
@@ -17,8 +19,32 @@ export async function startWorkers(app: App): Promise<() => Promise<void>> {
     );
     ids.push(id);
   }
-  app.log.info({ reactors: app.reactors.map((r) => r.name) }, "workers started");
+  const timers: NodeJS.Timeout[] = [];
+  for (const schedule of allSchedules) {
+    const run = () =>
+      schedule.run(app).catch((err: unknown) => {
+        app.log.error({ err, schedule: schedule.name }, "scheduled task failed");
+      });
+    if (schedule.everySeconds) {
+      let running = false;
+      timers.push(
+        setInterval(() => {
+          if (running) return;
+          running = true;
+          void run().finally(() => (running = false));
+        }, schedule.everySeconds * 1000).unref(),
+      );
+    }
+    if (schedule.cron) {
+      const queue = `schedule.${schedule.name}`;
+      await ensureQueues(app.boss, [queue]);
+      await app.boss.schedule(queue, schedule.cron);
+      ids.push(await app.boss.work(queue, async () => void (await schedule.run(app))));
+    }
+  }
+  app.log.info({ reactors: app.reactors.map((r) => r.name), schedules: allSchedules.map((s) => s.name) }, "workers started");
   return async () => {
+    for (const timer of timers) clearInterval(timer);
     for (const id of ids) await app.boss.offWork({ id } as never).catch(() => undefined);
   };
 }

@@ -42,4 +42,17 @@ describe("benchmarks at a small size", () => {
     expect(run.output).toMatch(/ingestion\s+\d+ orders\/s/);
     expect(run.output).toMatch(/customer 360 p99\s+[\d.]+ ms/);
   }, 150_000);
+
+  it("trigger evaluation in process", () => {
+    const run = bench("trigger-eval.ts", ["--rules", "20", "--updates", "20000"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/ticket updates evaluated\/s\s+\d+/);
+  }, 150_000);
+
+  it("SLA recompute after a calendar change", () => {
+    const run = bench("sla-recompute.ts", ["--db", "pglite", "--tickets", "2000", "--batch", "500"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/recomputed \d+ of \d+ running clocks/);
+    expect(run.output).toMatch(/disagrees afterwards\s+0\.00/);
+  }, 150_000);
 });

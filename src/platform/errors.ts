@@ -48,6 +48,8 @@ const STATUS_BY_CODE = {
   "commerce.request_decided": 409,
   "payment.gateway_failed": 502,
   "connector.failed": 502,
+  "automation.in_use": 409,
+  "rule.not_applicable": 422,
   internal: 500,
 } as const;
 

@@ -4,6 +4,7 @@ import { DomainError } from "../../platform/errors";
 import { type ImportedContact, importContacts } from "../contacts/import";
 import { createOrganisation } from "../contacts/service";
 import { addDeskAddress, createCategory, createCustomField, createDesk } from "../desks/service";
+import { backfillClocks } from "../sla/clocks";
 import { createAgent, createTeam } from "../identity/service";
 import { seedKnowledgeBase } from "../kb/demo";
 import { seedCommerceDemo } from "../commerce/demo";
@@ -248,6 +249,11 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     type: "select",
     options: plans.map((p) => ({ value: slug(p), label: p })),
   });
+  // Inputs of the Tier 3 escalation rule (seeds/003): claims over $1,000, incidents affecting 5%+ of attendees.
+  for (const key of ["box-office", "streaming"] as const) {
+    await createCustomField(ctx, desks[key].id, { key: "claim_amount", label: "Claim amount (USD)", type: "number", validation: { min: 0 } });
+    await createCustomField(ctx, desks[key].id, { key: "affected_share", label: "Attendees affected (%)", type: "number", validation: { min: 0, max: 100 } });
+  }
   await createCustomField(ctx, desks.advertisers.id, { key: "campaign_id", label: "Campaign", type: "text", required: true, public: true });
   await createCustomField(ctx, desks.advertisers.id, { key: "budget", label: "Budget (EUR)", type: "number", validation: { min: 0 } });
   await seedKnowledgeBase(ctx, { "box-office": desks["box-office"].id, streaming: desks.streaming.id, advertisers: desks.advertisers.id }, now);
@@ -360,6 +366,8 @@ export async function seedDemo(app: App, options: DemoOptions = {}): Promise<Dem
     options.onProgress?.(done, total);
   }
   await rebuildTagCatalogue(ctx);
+  // SLA clocks for the open history (imports run no reactors): the defaults of the seeds, then each unsolved ticket's clocks from its creation.
+  await backfillClocks(ctx);
   return {
     workspaceId: workspace.id,
     tickets: total,

@@ -32,18 +32,25 @@ export type Action =
   | "commerce.read"
   | "commerce.act"
   | "commerce.approve"
-  | "commerce.manage";
+  | "commerce.manage"
+  | "automation.manage";
 
-const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read"];
-const AGENT: Action[] = [...LIGHT, "ticket.create", "ticket.update", "ticket.reply", "ticket.merge", "contact.write", "kb.write"];
-// Knowledge-base structure and branding shape every article of a desk: supervisors and admins.
-const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage"];
+// Everyone reads the fan's orders (customer 360); agents run commerce workflows within policy.
+const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read", "commerce.read"];
+const AGENT: Action[] = [
+  ...LIGHT,
+  "ticket.create",
+  "ticket.update",
+  "ticket.reply",
+  "ticket.merge",
+  "contact.write",
+  "kb.write",
+  "commerce.act",
+];
+// Supervisors and admins shape what every agent works with: knowledge-base structure and branding;
+// calendars, SLA policies, priority factors, rules and routing; and they approve refunds beyond policy.
+const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage", "automation.manage", "commerce.approve"];
 const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin", "commerce.manage"];
-// Commerce: everyone reads the fan's orders; agents run the workflows within policy; supervisors approve the rest.
-LIGHT.push("commerce.read");
-AGENT.push("commerce.read", "commerce.act");
-SUPERVISOR.push("commerce.read", "commerce.act", "commerce.approve");
-ADMIN.push("commerce.read", "commerce.act", "commerce.approve");
 
 const ALLOWED: Record<Role | "system", ReadonlySet<Action>> = {
   light_agent: new Set(LIGHT),

@@ -125,6 +125,7 @@ const newTicketBody = z
     tier: z.number().int().min(1).max(3).optional(),
     parentId: z.uuid().nullable().optional(),
     language: languageSchema.nullable().optional(),
+    eventStartsAt: z.iso.datetime({ offset: true }).nullable().optional(),
   })
   .strict();
 
@@ -145,6 +146,7 @@ const patchFields = z
     parentId: z.uuid().nullable().optional(),
     requesterId: z.uuid().optional(),
     language: languageSchema.nullable().optional(),
+    eventStartsAt: z.iso.datetime({ offset: true }).nullable().optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { type SQL, and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
@@ -13,7 +13,7 @@ import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
 import { type NewMessage, insertMessage } from "./messages";
 import { nextTicketNumberSql } from "./numbers";
-import { type Channel, type Priority, type TicketRow, type TicketStatus, tickets } from "./schema";
+import { type Channel, type Priority, type TicketRow, type TicketStatus, messages, tickets } from "./schema";
 import { assertTransition } from "./status";
 import { normaliseTags } from "./tags";
 
@@ -36,6 +36,8 @@ export interface NewTicket {
   tier?: number;
   parentId?: string | null;
   language?: string | null;
+  /** When the live event the ticket is about starts (SLA policies: "the event starts within 24 hours"). */
+  eventStartsAt?: Date | string | null;
 }
 
 export interface TicketPatch {
@@ -54,6 +56,7 @@ export interface TicketPatch {
   parentId?: string | null;
   requesterId?: string;
   language?: string | null;
+  eventStartsAt?: Date | string | null;
 }
 
 export interface UpdateOptions {
@@ -253,7 +256,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       parentId: refs.parentId,
       mergedIntoId: null,
       eventId: null,
-      eventStartsAt: null,
+      eventStartsAt: instant(input.eventStartsAt, "eventStartsAt"),
       dueAt: null,
       firstResponseAt: null,
       lastMessageAt: input.message ? now : null,
@@ -285,7 +288,8 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     ];
     if (input.message) {
       const { activity } = await insertMessage(tx, row, { ...input.message, channel: input.message.channel ?? input.channel }, requesterId);
-      activities.push(activity);
+      // `opening`: the message that opened the ticket — reactors treat it as part of the creation, not a new message.
+      activities.push({ ...activity, data: { ...activity.data, opening: true } });
     }
     await recordActivities(tx, activities);
     await tx.batch!.flush(tx.db);
@@ -293,6 +297,13 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     const changedInline = activities.some((a) => tx.outbox.inlineFor(a.type).length > 0);
     return changedInline ? getTicket(tx, row.id) : tx.batch!.returned<TicketRow>(`ticket:${row.id}`)[0]!;
   });
+}
+
+function instant(value: Date | string | null | undefined, path: string): Date | null {
+  if (value === null || value === undefined) return null;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw invalid([{ path, message: "an ISO date-time" }]);
+  return at;
 }
 
 interface References {
@@ -411,6 +422,7 @@ export async function applyPatch(
     if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];
   }
   if (patch.parentId !== undefined) next.parentId = refs.parentId;
+  if (patch.eventStartsAt !== undefined) next.eventStartsAt = instant(patch.eventStartsAt, "eventStartsAt");
   if (patch.requesterId !== undefined) {
     const requester = await getContact(ctx, patch.requesterId).catch(() => {
       throw invalid([{ path: "requesterId", message: "no such contact" }]);
@@ -502,4 +514,124 @@ export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRo
     .select()
     .from(tickets)
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), inArray(tickets.id, ids), deskFilter(ctx.actor, tickets.deskId)));
+}
+
+// ------------------------------------------------------------------ derived fields
+
+/**
+ * Fields other modules derive from a ticket and keep on it for the queue:
+ * the nearest SLA deadline (sla module) and the priority score with its
+ * reasons (priority module). Derived, not edited: no activity of their own
+ * (the deriving module records what it decided) and no version bump, so an
+ * agent's open form does not go stale because a clock moved.
+ */
+export async function setDerivedFields(
+  ctx: Ctx,
+  id: string,
+  fields: { dueAt?: Date | null; priorityScore?: number; priorityReasons?: TicketRow["priorityReasons"] },
+): Promise<void> {
+  if (Object.keys(fields).length === 0) return;
+  await ctx.db
+    .update(tickets)
+    .set(fields)
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
+}
+
+/** Due times of many tickets in one statement (an SLA recomputation after a calendar change). */
+export async function setDueTimes(ctx: Ctx, ids: string[], dueAts: (Date | null)[]): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.db.execute(sql`
+    update ${tickets} set due_at = v.due_at
+    from unnest(${`{${ids.join(",")}}`}::uuid[], ${`{${dueAts.map((d) => (d ? `"${d.toISOString()}"` : "NULL")).join(",")}}`}::timestamptz[]) as v(id, due_at)
+    where ${tickets.workspaceId} = ${ctx.workspaceId} and ${tickets.id} = v.id and ${tickets.dueAt} is distinct from v.due_at`);
+}
+
+/** The current row, read without the actor's desk check (reactors act for Usher). */
+export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
+  const [row] = await ctx.db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
+  return row;
+}
+
+/** Unsolved tickets per assignee and channel (routing's load). */
+export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assigneeId: string; channel: Channel; n: number }[]> {
+  if (agentIds.length === 0) return [];
+  return ctx.db
+    .select({ assigneeId: sql<string>`${tickets.assigneeId}`, channel: tickets.channel, n: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.workspaceId, ctx.workspaceId),
+        inArray(tickets.assigneeId, agentIds),
+        inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+      ),
+    )
+    .groupBy(tickets.assigneeId, tickets.channel);
+}
+
+/** How many messages of each kind a ticket has (priority signals: has the customer written again?). */
+export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbound: number; outbound: number; note: number }> {
+  const rows = await ctx.db
+    .select({ kind: messages.kind, n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.ticketId, ticketId)))
+    .groupBy(messages.kind);
+  const counts = { inbound: 0, outbound: 0, note: 0 };
+  for (const r of rows) counts[r.kind] = r.n;
+  return counts;
+}
+
+/** A requester's other unsolved tickets, newest first (priority signals). */
+export async function otherOpenTickets(ctx: Ctx, ticket: Pick<TicketRow, "id" | "requesterId" | "organisationId">): Promise<TicketRow[]> {
+  return ctx.db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.workspaceId, ctx.workspaceId),
+        ticket.organisationId ? or(eq(tickets.requesterId, ticket.requesterId), eq(tickets.organisationId, ticket.organisationId)) : eq(tickets.requesterId, ticket.requesterId),
+        inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+        isNull(tickets.mergedIntoId),
+        sql`${tickets.id} <> ${ticket.id}`,
+      ),
+    )
+    .orderBy(desc(tickets.createdAt))
+    .limit(50);
+}
+
+/** Ids of a workspace's unsolved tickets after a cursor, in id order (batch jobs). */
+export async function unsolvedTicketIds(ctx: Ctx, after: string | null, limit: number): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.workspaceId, ctx.workspaceId),
+        inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+        isNull(tickets.mergedIntoId),
+        after ? sql`${tickets.id} > ${after}` : undefined,
+      ),
+    )
+    .orderBy(tickets.id)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Internal notes of some tickets written in [from, to), newest first (the shift hand-over report). */
+export async function notesBetween(ctx: Ctx, ticketIds: string[], from: Date, to: Date) {
+  if (ticketIds.length === 0) return [];
+  return ctx.db
+    .select({ id: messages.id, ticketId: messages.ticketId, text: messages.text, authorAgentId: messages.authorAgentId, createdAt: messages.createdAt })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, ctx.workspaceId),
+        inArray(messages.ticketId, ticketIds),
+        eq(messages.kind, "note"),
+        sql`${messages.createdAt} >= ${from} and ${messages.createdAt} < ${to}`,
+      ),
+    )
+    .orderBy(desc(messages.createdAt));
 }

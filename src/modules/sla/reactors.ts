@@ -1,0 +1,5 @@
+import "./defaults";
+import { slaClocks } from "./clocks";
+import { slaCalendarChanged } from "./recompute";
+
+export const slaReactors = [slaClocks, slaCalendarChanged];

@@ -1,0 +1,89 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Ctx } from "../../platform/context";
+import type { Db } from "../../platform/db";
+import { automationSettings } from "./schema";
+
+/**
+ * The configuration of SLA, priority, rules and routing changes rarely and is
+ * read on every ticket change. Each process keeps it compiled in memory per
+ * workspace, tagged with the workspace's configuration version; every admin
+ * change bumps the version in its transaction, so the next reader anywhere
+ * reloads. The version is read once per transaction.
+ */
+
+type Seeder = (ctx: Ctx) => Promise<void>;
+const seeders: Seeder[] = [];
+
+/** Modules register how to install their defaults (the figures of the seeds) into a new workspace. */
+export function registerDefaults(seed: Seeder): void {
+  seeders.push(seed);
+}
+
+const versionInTx = new WeakMap<object, Map<string, number>>();
+/** Transactions that changed the configuration: what they read is not cached (they may roll back). */
+const changedInTx = new WeakSet<object>();
+const cache = new Map<string, { version: number; values: Map<string, unknown> }>();
+
+/** The workspace's configuration version; installs the defaults the first time a workspace needs them. */
+export async function configVersion(ctx: Ctx): Promise<number> {
+  const perTx = versionInTx.get(ctx.db as object);
+  const known = perTx?.get(ctx.workspaceId);
+  if (known !== undefined) return known;
+  let [row] = await ctx.db
+    .select({ version: automationSettings.version })
+    .from(automationSettings)
+    .where(eq(automationSettings.workspaceId, ctx.workspaceId));
+  if (!row) {
+    // A concurrent first ticket waits on this insert and then sees the row: defaults are installed once.
+    const inserted = await ctx.db
+      .insert(automationSettings)
+      .values({ workspaceId: ctx.workspaceId, version: 1, seededAt: ctx.clock.now() })
+      .onConflictDoNothing()
+      .returning({ version: automationSettings.version });
+    if (inserted.length) {
+      for (const seed of seeders) await seed(ctx);
+      await ctx.batch?.flush(ctx.db);
+    }
+    [row] = await ctx.db
+      .select({ version: automationSettings.version })
+      .from(automationSettings)
+      .where(eq(automationSettings.workspaceId, ctx.workspaceId));
+  }
+  remember(ctx.db, ctx.workspaceId, row!.version);
+  return row!.version;
+}
+
+function remember(db: Db, workspaceId: string, version: number) {
+  let perTx = versionInTx.get(db as object);
+  if (!perTx) versionInTx.set(db as object, (perTx = new Map()));
+  perTx.set(workspaceId, version);
+}
+
+/** Marks the configuration changed (call in the transaction that changed it). */
+export async function bumpConfigVersion(ctx: Ctx): Promise<void> {
+  await configVersion(ctx);
+  const [row] = await ctx.db
+    .update(automationSettings)
+    .set({ version: sql`${automationSettings.version} + 1` })
+    .where(and(eq(automationSettings.workspaceId, ctx.workspaceId)))
+    .returning({ version: automationSettings.version });
+  remember(ctx.db, ctx.workspaceId, row!.version);
+  changedInTx.add(ctx.db as object);
+}
+
+/** A compiled piece of configuration, loaded again only when the workspace's version moved. */
+export async function cachedConfig<T>(ctx: Ctx, key: string, load: () => Promise<T>): Promise<T> {
+  const version = await configVersion(ctx);
+  if (changedInTx.has(ctx.db as object)) return load();
+  let entry = cache.get(ctx.workspaceId);
+  if (!entry || entry.version !== version) {
+    entry = { version, values: new Map() };
+    if (cache.size > 5_000) cache.clear();
+    cache.set(ctx.workspaceId, entry);
+  }
+  if (entry.values.has(key)) return entry.values.get(key) as T;
+  const value = await load();
+  // Only cache what was read at the version current in the cache (a newer one may have arrived meanwhile).
+  if (cache.get(ctx.workspaceId) === entry) entry.values.set(key, value);
+  return value;
+}
