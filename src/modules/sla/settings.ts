@@ -41,6 +41,9 @@ export async function configVersion(ctx: Ctx): Promise<number> {
       .onConflictDoNothing()
       .returning({ version: automationSettings.version });
     if (inserted.length) {
+      // Installing the defaults is a change like any other: if this transaction rolls back, what it
+      // read must not stay cached under version 1 (the next installation's rows have other ids).
+      changedInTx.add(ctx.db as object);
       for (const seed of seeders) await seed(ctx);
       await ctx.batch?.flush(ctx.db);
     }

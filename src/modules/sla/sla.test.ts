@@ -7,6 +7,7 @@ import { createDesk } from "../desks/service";
 import { addMessage, receiveMessage } from "../tickets/messages";
 import { mergeTickets } from "../tickets/merge";
 import { getTicket, updateTicket } from "../tickets/service";
+import { inTransaction } from "../../platform/context";
 import { getTicketSla, listCalendars, listPolicies, updateCalendar, createPolicy, createCalendar } from "./service";
 import { sweepSla } from "./sweep";
 
@@ -44,6 +45,20 @@ describe("SLA clocks with the defaults of the seeds", { timeout: 30_000 }, () =>
     clock.advance(MIN);
     await receiveMessage(admin.ctx, ticket.id, { text: "Still rejected at gate B" });
     expect(await target(admin.ctx, ticket.id, "next_reply")).toMatchObject({ state: "running", dueAt: new Date("2026-01-12T09:04:00Z") });
+  });
+
+  it("a workspace's first ticket rolled back takes its defaults with it; the next ticket installs them again", async () => {
+    clock.set("2026-01-12T09:00:00Z");
+    const { admin, desk } = await makeWorkspace(app());
+    await expect(
+      inTransaction(admin.ctx, async (tx) => {
+        await makeTicket(tx, desk.id, { channel: "chat" });
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    // Nothing of the rolled-back installation may linger in the process's configuration cache.
+    const ticket = await makeTicket(admin.ctx, desk.id, { channel: "chat" });
+    expect((await getTicketSla(admin.ctx, ticket.id)).policy?.name).toMatch(/^Chat/);
   });
 
   it("warns before and records a breach after the deadline passes, by the sweep", async () => {
