@@ -12,8 +12,9 @@ const databaseTests = ["src/**/*.test.ts", "test/**/*.test.ts"];
 const notDatabaseTests = ["**/*.unit.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"];
 
 const projects = [
-  { test: { name: "unit", include: ["src/**/*.unit.test.ts", "web/**/*.unit.test.ts"] } },
+  { extends: true as const, test: { name: "unit", include: ["src/**/*.unit.test.ts", "web/**/*.unit.test.ts"] } },
   {
+    extends: true as const,
     test: {
       name: "pglite",
       include: databaseTests,
@@ -25,6 +26,7 @@ const projects = [
 ];
 if (process.env.TEST_DATABASE_URL) {
   projects.push({
+    extends: true as const,
     test: {
       name: "postgres",
       include: databaseTests,
@@ -39,6 +41,7 @@ if (process.env.TEST_DATABASE_URL) {
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (existsSync(chromium)) {
   projects.push({
+    extends: true as const,
     test: {
       name: "e2e",
       include: ["e2e/**/*.e2e.test.ts"],
