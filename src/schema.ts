@@ -7,3 +7,4 @@ export * from "./modules/tickets/schema";
 export * from "./modules/activity/schema";
 export * from "./modules/kb/schema";
 export * from "./modules/portal/schema";
+export * from "./modules/intake/schema";

@@ -9,6 +9,7 @@ import { contactRoutes } from "./modules/contacts/routes";
 import { deskRoutes } from "./modules/desks/routes";
 import { installAuthentication, rateLimitKey } from "./modules/identity/http";
 import { identityRoutes } from "./modules/identity/routes";
+import { intakeRoutes } from "./modules/intake/routes";
 import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
@@ -74,6 +75,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(kbRoutes);
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
+  await server.register(intakeRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

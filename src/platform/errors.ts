@@ -35,6 +35,11 @@ const STATUS_BY_CODE = {
   "category.cycle": 422,
   "creative.invalid_transition": 409,
   "database.locked": 503,
+  "intake.unknown_endpoint": 404,
+  "intake.rejected": 422,
+  "webhook.signature_missing": 401,
+  "webhook.signature_invalid": 403,
+  "channel.delivery_failed": 502,
   internal: 500,
 } as const;
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
+import type { Db } from "../../platform/db";
 import { newId } from "../../platform/ids";
 import { diff, recordActivity } from "../activity/service";
 import { assertDeskAccess, authorize, deskFilter } from "../identity/policy";
@@ -119,6 +120,31 @@ export async function addDeskAddress(
     });
     return row;
   });
+}
+
+/**
+ * The desk an inbound message is for, across workspaces (addresses are unique
+ * across all of them, since traffic is routed by them). Called by intake
+ * before it knows the workspace; no actor is involved.
+ */
+export async function resolveDeskAddress(
+  db: Db,
+  channel: DeskAddressRow["channel"],
+  value: string,
+): Promise<{ address: DeskAddressRow; desk: DeskRow } | undefined> {
+  const address = normaliseAddress(channel, value);
+  if (!address) return undefined;
+  const [row] = await db
+    .select({ address: deskAddresses, desk: desks })
+    .from(deskAddresses)
+    .innerJoin(desks, eq(desks.id, deskAddresses.deskId))
+    .where(and(eq(deskAddresses.channel, channel), eq(deskAddresses.address, address)));
+  return row;
+}
+
+/** Every address of a channel, across workspaces (the IMAP poller's list of mailboxes). */
+export async function listAddressesOfChannel(db: Db, channel: DeskAddressRow["channel"]): Promise<DeskAddressRow[]> {
+  return db.select().from(deskAddresses).where(eq(deskAddresses.channel, channel));
 }
 
 export async function removeDeskAddress(ctx: Ctx, deskId: string, addressId: string): Promise<void> {

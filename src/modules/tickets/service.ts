@@ -36,6 +36,8 @@ export interface NewTicket {
   tier?: number;
   parentId?: string | null;
   language?: string | null;
+  /** -1…+1, as intake's classifier judged the first message. */
+  sentiment?: number | null;
 }
 
 export interface TicketPatch {
@@ -244,7 +246,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       customFields,
       channel: input.channel,
       language: input.language ?? requester.locale ?? null,
-      sentiment: null,
+      sentiment: input.sentiment ?? null,
       requesterId,
       organisationId: requester.organisationId,
       assigneeId: input.assigneeId ?? null,
