@@ -50,6 +50,15 @@ const configSchema = z
     mailFrom: z.string().min(3).default("Usher <usher@localhost>"),
     /** Workspace (slug) whose help center answers on host names no help center claims; absent: the only workspace, if there is one. */
     helpCenterWorkspace: z.string().min(1).max(48).optional(),
+    /** Port of the inbound SMTP listener for desk addresses (MX or relay points here); absent: no listener. */
+    smtpListenPort: port.optional(),
+    smtpListenHost: z.string().min(1).default("0.0.0.0"),
+    /** Largest inbound e-mail accepted (announced in EHLO; larger ones get 552). */
+    maxInboundMailBytes: positiveInt.default(30 * 1024 * 1024),
+    /** Messages per sender per hour before more are treated as a mail loop (stored, flagged, never answered). */
+    maxMailsPerSenderPerHour: positiveInt.default(60),
+    /** How often IMAP mailboxes configured on desk addresses are polled, in seconds. */
+    imapPollSeconds: positiveInt.default(60),
   })
   .strict();
 
@@ -74,6 +83,11 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   smtpUrl: "USHER_SMTP_URL",
   mailFrom: "USHER_MAIL_FROM",
   helpCenterWorkspace: "USHER_HELP_CENTER_WORKSPACE",
+  smtpListenPort: "USHER_SMTP_LISTEN_PORT",
+  smtpListenHost: "USHER_SMTP_LISTEN_HOST",
+  maxInboundMailBytes: "USHER_MAX_INBOUND_MAIL_BYTES",
+  maxMailsPerSenderPerHour: "USHER_MAX_MAILS_PER_SENDER_PER_HOUR",
+  imapPollSeconds: "USHER_IMAP_POLL_SECONDS",
 };
 
 export class ConfigError extends Error {

@@ -89,7 +89,7 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage): P
   // finds what the winner committed.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, message));
+      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message));
     } catch (err) {
       if (!(err instanceof DomainError && err.code === "conflict.duplicate") || attempt >= 3) throw err;
     }
@@ -100,7 +100,7 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage): P
 function redact(message: ParsedInbound): ParsedInbound {
   let count = 0;
   const r = (s: string) => {
-    const out = redactCardNumbers(s);
+    const out = redactCardNumbers(cleanText(s));
     count += out.count;
     return out.text;
   };
@@ -112,10 +112,19 @@ function redact(message: ParsedInbound): ParsedInbound {
     originalText: message.originalText ? r(message.originalText) : message.originalText,
     attachments: message.attachments.map((a) => ({ ...a, filename: r(a.filename) })),
   };
-  return count ? { ...out, metadata: { ...out.metadata, cardNumbersRedacted: count } } : out;
+  // jsonb refuses \u0000 too; metadata comes from providers' payloads.
+  const metadata = JSON.parse(JSON.stringify(out.metadata).replace(/\\u0000/g, "")) as Record<string, unknown>;
+  return { ...out, metadata: count ? { ...metadata, cardNumbersRedacted: count } : metadata, from: { ...out.from, name: out.from.name && cleanText(out.from.name) } };
 }
 
-async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, message: ParsedInbound): Promise<IntakeResult> {
+/** Text as PostgreSQL stores it: no NUL characters, no lone surrogates (invalid UTF-8 was decoded to U+FFFD already). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function cleanText(text: string): string {
+  return text.replace(/\u0000/g, "").replace(LONE_SURROGATE, "\ufffd");
+}
+
+async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, endpointAddress: string, message: ParsedInbound): Promise<IntakeResult> {
   const existing = await findMessageByExternalId(tx, message.channel, message.externalId);
   if (existing) {
     const ticket = (await findTicketById(tx, existing.ticketId))!;
@@ -146,6 +155,8 @@ async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, message: Parse
     ...(message.references.length ? { references: message.references } : {}),
     ...(dropped.length ? { attachmentsDropped: dropped } : {}),
     receivedAt: message.receivedAt.toISOString(),
+    // The desk address it was sent to: replies go out from it.
+    to: endpointAddress,
   };
   const body = {
     text: text.trim() || (attachmentIds.length ? "" : "(empty message)"),

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
 import { type Channel, type MessageRow, type TicketRow, messages, tickets, unsolvedStatuses } from "./schema";
 
@@ -69,4 +69,34 @@ export async function findOpenConversation(
     .orderBy(desc(tickets.updatedAt))
     .limit(1);
   return row;
+}
+
+/**
+ * What a channel adapter reports after sending an outbound message: the
+ * provider's id (so replies and status callbacks find the message) and the
+ * delivery state. The metadata is merged, not replaced.
+ */
+export async function recordDelivery(
+  ctx: Ctx,
+  messageId: string,
+  outcome: { status: "sent" | "delivered" | "failed"; externalId?: string | null; metadata?: Record<string, unknown> },
+): Promise<void> {
+  await ctx.db
+    .update(messages)
+    .set({
+      deliveryStatus: outcome.status,
+      ...(outcome.externalId ? { externalId: outcome.externalId } : {}),
+      ...(outcome.metadata ? { metadata: sql`${messages.metadata} || ${JSON.stringify(outcome.metadata)}::jsonb` } : {}),
+    })
+    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.id, messageId)));
+}
+
+/** The latest inbound messages of a ticket, newest first (for reply threading and the address the fan wrote to). */
+export async function latestInbound(ctx: Ctx, ticketId: string, limit = 20): Promise<MessageRow[]> {
+  return ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.ticketId, ticketId), eq(messages.kind, "inbound")))
+    .orderBy(desc(messages.createdAt))
+    .limit(limit);
 }
