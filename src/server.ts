@@ -10,6 +10,7 @@ import { deskRoutes } from "./modules/desks/routes";
 import { installAuthentication, rateLimitKey } from "./modules/identity/http";
 import { identityRoutes } from "./modules/identity/routes";
 import { intakeRoutes } from "./modules/intake/routes";
+import { webhookRoutes } from "./modules/channels/webhooks";
 import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
@@ -76,6 +77,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
   await server.register(intakeRoutes);
+  await server.register(webhookRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -68,7 +68,15 @@ export function forgetEndpoints(): void {
   endpoints.clear();
 }
 
-export async function receiveInbound(deps: IntakeDeps, input: InboundMessage): Promise<IntakeResult> {
+export interface IntakeOptions {
+  /**
+   * The workspace whose secret authenticated the delivery: a signed webhook of
+   * one workspace must not put messages into another's desk by naming its number.
+   */
+  workspaceId?: string;
+}
+
+export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, options: IntakeOptions = {}): Promise<IntakeResult> {
   const parsed = inboundMessageSchema.safeParse(input);
   if (!parsed.success) {
     throw new DomainError(
@@ -80,7 +88,9 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage): P
   }
   const message = redact(parsed.data);
   const endpoint = await findEndpoint(deps.db, message.channel, message.to);
-  if (!endpoint) throw new DomainError("intake.unknown_endpoint", `No desk is fed by ${message.channel} address ${message.to}`);
+  if (!endpoint || (options.workspaceId && endpoint.address.workspaceId !== options.workspaceId)) {
+    throw new DomainError("intake.unknown_endpoint", `No desk is fed by ${message.channel} address ${message.to}`);
+  }
   if (endpoint.desk.archivedAt) throw new DomainError("intake.unknown_endpoint", `The desk fed by ${message.to} is archived`);
   const ctx: Ctx = { db: deps.db, clock: deps.clock, outbox: deps.outbox, workspaceId: endpoint.address.workspaceId, actor: systemActor("intake") };
 
