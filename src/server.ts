@@ -1,6 +1,7 @@
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from "fastify-type-provider-zod";
 import { collectDefaultMetrics, register } from "prom-client";
@@ -11,6 +12,7 @@ import { installAuthentication, rateLimitKey } from "./modules/identity/http";
 import { identityRoutes } from "./modules/identity/routes";
 import { intakeRoutes } from "./modules/intake/routes";
 import { webhookRoutes } from "./modules/channels/webhooks";
+import { chatRoutes } from "./modules/channels/chat/routes";
 import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
@@ -78,6 +80,8 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(publicWebRoutes);
   await server.register(intakeRoutes);
   await server.register(webhookRoutes);
+  if (!server.hasDecorator("websocketServer")) await server.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await server.register(chatRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

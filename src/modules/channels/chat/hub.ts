@@ -26,6 +26,9 @@ export const chatHub = {
   joinConversation: (ticketId: string, peer: ChatPeer) => add(fans, ticketId, peer),
   agentOnline: (workspaceId: string, peer: ChatPeer) => add(agents, workspaceId, peer),
   agentsOnline: (workspaceId: string) => agents.get(workspaceId)?.size ?? 0,
+  notifyAgents(workspaceId: string, event: Record<string, unknown>): void {
+    for (const peer of agents.get(workspaceId) ?? []) peer.send(event);
+  },
   /** Sends to every socket of the conversation; how many got it. */
   push(ticketId: string, event: Record<string, unknown>): number {
     const peers = fans.get(ticketId);
