@@ -114,17 +114,35 @@ function redact(message: ParsedInbound): ParsedInbound {
     count += out.count;
     return out.text;
   };
+  const c = cleanText;
   const out: ParsedInbound = {
     ...message,
+    to: c(message.to),
+    externalId: c(message.externalId),
+    from: {
+      ...message.from,
+      name: message.from.name && c(message.from.name),
+      identities: message.from.identities.map((i) => ({ ...i, value: c(i.value), provider: i.provider && c(i.provider) })),
+    },
     subject: message.subject === undefined ? undefined : r(message.subject),
     text: r(message.text),
     html: message.html ? r(message.html) : message.html,
     originalText: message.originalText ? r(message.originalText) : message.originalText,
-    attachments: message.attachments.map((a) => ({ ...a, filename: r(a.filename) })),
+    inReplyTo: message.inReplyTo && c(message.inReplyTo),
+    references: message.references.map(c),
+    attachments: message.attachments.map((a) => ({ ...a, filename: r(a.filename), contentType: c(a.contentType), contentId: a.contentId && c(a.contentId) })),
   };
   // jsonb refuses \u0000 too; metadata comes from providers' payloads.
-  const metadata = JSON.parse(JSON.stringify(out.metadata).replace(/\\u0000/g, "")) as Record<string, unknown>;
-  return { ...out, metadata: count ? { ...metadata, cardNumbersRedacted: count } : metadata, from: { ...out.from, name: out.from.name && cleanText(out.from.name) } };
+  const metadata = deepClean(out.metadata) as Record<string, unknown>;
+  return { ...out, metadata: count ? { ...metadata, cardNumbersRedacted: count } : metadata };
+}
+
+function deepClean(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return cleanText(value);
+  if (depth > 20 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => deepClean(v, depth + 1));
+  if (value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), deepClean(v, depth + 1)]));
 }
 
 /** Text as PostgreSQL stores it: no NUL characters, no lone surrogates (invalid UTF-8 was decoded to U+FFFD already). */
