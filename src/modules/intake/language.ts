@@ -31,7 +31,7 @@ export interface DetectedLanguage {
 export function detectLanguage(text: string, fallback: { contact?: string | null; desk: string }): DetectedLanguage {
   const letters = text.replace(/[^\p{L}\s]/gu, " ").replace(/\s+/g, " ").trim();
   if (letters.length >= MIN_LENGTH) {
-    const guess = franc(letters.slice(0, 2000), { only: CANDIDATES, minLength: MIN_LENGTH });
+    const guess = franc(letters.slice(0, 600), { only: CANDIDATES, minLength: MIN_LENGTH });
     const language = ISO3_TO_1[guess];
     if (language) return { language, source: "detected" };
   }

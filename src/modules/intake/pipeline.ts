@@ -2,6 +2,7 @@ import type { Clock } from "../../platform/clock";
 import { type Ctx, type Outbox, inTransaction, systemActor } from "../../platform/context";
 import type { Db } from "../../platform/db";
 import { DomainError } from "../../platform/errors";
+import { newId } from "../../platform/ids";
 import { htmlToText } from "../../platform/html";
 import { redactCardNumbers } from "../compliance/redact";
 import { findContactByIdentity, findOrCreateContact, mergeContacts } from "../contacts/service";
@@ -74,6 +75,8 @@ export interface IntakeOptions {
    * one workspace must not put messages into another's desk by naming its number.
    */
   workspaceId?: string;
+  /** Look for a redelivery before anything else (callers that expect many, like IMAP re-polls). */
+  checkDuplicate?: boolean;
 }
 
 export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, options: IntakeOptions = {}): Promise<IntakeResult> {
@@ -97,9 +100,11 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, op
   // Two deliveries racing (a provider retrying while we commit) or two messages from one new fan
   // both creating the contact: the loser's transaction fails on a unique index; run it again and it
   // finds what the winner committed.
+  // The first attempt does not look for a redelivery: the unique index on (channel, external id)
+  // refuses one, and the retry looks. Most messages are new: one round trip saved on each.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message));
+      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message, attempt > 1 || options.checkDuplicate === true));
     } catch (err) {
       if (!(err instanceof DomainError && err.code === "conflict.duplicate") || attempt >= 3) throw err;
     }
@@ -152,11 +157,20 @@ export function cleanText(text: string): string {
   return text.replace(/\u0000/g, "").replace(LONE_SURROGATE, "\ufffd");
 }
 
-async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, endpointAddress: string, message: ParsedInbound): Promise<IntakeResult> {
-  const existing = await findMessageByExternalId(tx, message.channel, message.externalId);
-  if (existing) {
-    const ticket = (await findTicketById(tx, existing.ticketId))!;
-    return result(tx, "duplicate", ticket, existing.id, false);
+async function pipeline(
+  tx: Ctx,
+  deps: IntakeDeps,
+  desk: DeskRow,
+  endpointAddress: string,
+  message: ParsedInbound,
+  checkDuplicate: boolean,
+): Promise<IntakeResult> {
+  if (checkDuplicate) {
+    const existing = await findMessageByExternalId(tx, message.channel, message.externalId);
+    if (existing) {
+      const ticket = (await findTicketById(tx, existing.ticketId))!;
+      return result(tx, "duplicate", ticket, existing.id, false);
+    }
   }
 
   const { contact, created } = await findOrCreateContact(tx, {
@@ -187,6 +201,7 @@ async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, endpointAddres
     to: endpointAddress,
   };
   const body = {
+    id: newId(),
     text: text.trim() || (attachmentIds.length ? "" : "(empty message)"),
     html: message.html ?? null,
     originalText: message.originalText ?? null,
@@ -199,8 +214,8 @@ async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, endpointAddres
 
   const thread = created ? undefined : await findThread(tx, desk, message, contactId);
   if (thread) {
-    const { message: stored, ticket } = await receiveMessage(tx, thread.id, body);
-    return result(tx, "stored", ticket, stored.id, false, contactId);
+    const { message: stored, ticket, duplicate } = await receiveMessage(tx, thread.id, body);
+    return result(tx, duplicate ? "duplicate" : "stored", ticket, stored.id, false, contactId);
   }
   const ticket = await createTicket(tx, {
     deskId: desk.id,
@@ -212,9 +227,7 @@ async function pipeline(tx: Ctx, deps: IntakeDeps, desk: DeskRow, endpointAddres
     categoryId: classification.categoryId,
     sentiment: classification.sentiment,
   });
-  // createTicket returns the ticket; its first message is found by its (channel, external id).
-  const first = await findMessageByExternalId(tx, message.channel, message.externalId);
-  return result(tx, "stored", ticket, first!.id, true, contactId);
+  return result(tx, "stored", ticket, body.id, true, contactId);
 }
 
 function result(tx: Ctx, status: IntakeResult["status"], ticket: TicketRow, messageId: string, createdTicket: boolean, contactId?: string): IntakeResult {
