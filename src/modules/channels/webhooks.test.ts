@@ -96,7 +96,7 @@ async function metaPost(addressId: string, payload: unknown, secret = "meta-app-
   });
 }
 
-describe("Twilio SMS and voice", () => {
+describe("Twilio SMS and voice", { timeout: 30_000 }, () => {
   it("takes a signed SMS, answers TwiML after commit, replays idempotently, and replies through the Messages API", async () => {
     const { workspace, system, admin, desk } = await makeWorkspace(app);
     const number = phone();
@@ -160,7 +160,7 @@ describe("Twilio SMS and voice", () => {
   });
 });
 
-describe("Meta: WhatsApp, Messenger, Instagram", () => {
+describe("Meta: WhatsApp, Messenger, Instagram", { timeout: 30_000 }, () => {
   it("verifies the subscription challenge only with the right verify token", async () => {
     const { system, desk } = await makeWorkspace(app);
     const wa = await addDeskAddress(system, desk.id, { channel: "whatsapp", address: phone(), settings: { appSecret: "meta-app-secret", verifyToken: "let-me-in" } });
@@ -247,7 +247,7 @@ describe("Meta: WhatsApp, Messenger, Instagram", () => {
   });
 });
 
-describe("our own JSON webhooks", () => {
+describe("our own JSON webhooks", { timeout: 30_000 }, () => {
   it("takes a signed in-app message, merging the app user with the e-mail the app vouches for", async () => {
     const { system, desk } = await makeWorkspace(app);
     const appEndpoint = await addDeskAddress(system, desk.id, { channel: "in_app", address: `lumen-app-${uid()}`, settings: { secret: "in-app-shared-secret" } });
@@ -294,7 +294,7 @@ describe("our own JSON webhooks", () => {
   });
 });
 
-describe("desk addresses through the API", () => {
+describe("desk addresses through the API", { timeout: 30_000 }, () => {
   it("are set per desk, and their secrets are stored but never returned in full", async () => {
     const { admin, desk } = await makeWorkspace(app);
     const { token } = await createApiToken(admin.ctx, { name: "test" });

@@ -273,14 +273,13 @@ function voicemail(v: {
   receivedAt: Date;
   provider: string;
 }): InboundMessage {
-  const text = v.transcription.trim() || "(voice mail without transcription — listen to the recording)";
+  // Subject and the placeholder for a missing transcription are written by intake, in the desk's language.
   return {
     channel: "voice",
     to: v.to,
     from: { identities: [{ kind: "phone", value: v.from }] },
     externalId: v.id,
-    subject: `Voice mail from ${v.from}`,
-    text,
+    text: v.transcription.trim(),
     metadata: { provider: v.provider, recordingUrl: v.recordingUrl, durationSeconds: v.durationSeconds ?? null, transcribed: !!v.transcription.trim() },
     receivedAt: v.receivedAt,
   };

@@ -34,7 +34,7 @@ const mail = (to: string, from: string, over: Partial<InboundMessage> = {}): Inb
   ...over,
 });
 
-describe("the intake pipeline", () => {
+describe("the intake pipeline", { timeout: 30_000 }, () => {
   it("opens a ticket for a new fan, with the contact, language, category and sentiment", async () => {
     const { desk, system, email } = await deskWithAddresses();
     const refunds = await createCategory(system, desk.id, { key: "refunds", name: "Refunds" });

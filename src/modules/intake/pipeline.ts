@@ -3,6 +3,7 @@ import { type Ctx, type Outbox, inTransaction, systemActor } from "../../platfor
 import type { Db } from "../../platform/db";
 import { DomainError } from "../../platform/errors";
 import { newId } from "../../platform/ids";
+import { t } from "../../platform/i18n";
 import { htmlToText } from "../../platform/html";
 import { redactCardNumbers } from "../compliance/redact";
 import { findContactByIdentity, findOrCreateContact, mergeContacts } from "../contacts/service";
@@ -180,8 +181,15 @@ async function pipeline(
   });
   const contactId = await mergeOtherOwners(tx, contact.id, message, created);
 
-  const text = message.text.trim() ? message.text : message.html ? htmlToText(message.html) : "";
-  const subject = subjectOf(message, text);
+  const lang = desk.defaultLanguage;
+  const text = message.text.trim()
+    ? message.text
+    : message.html
+      ? htmlToText(message.html)
+      : message.channel === "voice"
+        ? t(lang, "channels:voicemailNoTranscript")
+        : "";
+  const subject = subjectOf(message, text, lang);
   const language = detectLanguage(`${message.subject ?? ""}\n${text}`, { contact: contact.locale ?? message.from.locale, desk: desk.defaultLanguage });
   const classifier = deps.classifier ?? keywordClassifier;
   const classification = await classifier.classify(tx.db, { workspaceId: tx.workspaceId, deskId: desk.id, subject, text, language: language.language });
@@ -202,7 +210,7 @@ async function pipeline(
   };
   const body = {
     id: newId(),
-    text: text.trim() || (attachmentIds.length ? "" : "(empty message)"),
+    text: text.trim() || (attachmentIds.length ? "" : t(lang, "channels:emptyMessage")),
     html: message.html ?? null,
     originalText: message.originalText ?? null,
     channel: message.channel,
@@ -243,12 +251,17 @@ function result(tx: Ctx, status: IntakeResult["status"], ticket: TicketRow, mess
   };
 }
 
-function subjectOf(message: ParsedInbound, text: string): string {
+/** The subject, or one made in the desk's language from what the channel says (voice mail, a mention) or the first words. */
+function subjectOf(message: ParsedInbound, text: string, lang: string): string {
   const subject = message.subject?.replace(/\s+/g, " ").trim();
   if (subject) return subject.slice(0, 500);
+  const from = message.from.identities[0]!.value;
+  if (message.channel === "voice") return t(lang, "channels:voicemailSubject", { from });
+  if (message.metadata.kind === "comment") return t(lang, "channels:instagramComment", { handle: from });
+  if (message.metadata.kind === "mention") return t(lang, "channels:instagramMention");
   const line = text.replace(/\s+/g, " ").trim();
   if (line) return line.length > SUBJECT_FROM_TEXT ? `${line.slice(0, SUBJECT_FROM_TEXT - 1)}…` : line;
-  return `(${message.channel} message)`;
+  return t(lang, "channels:channelMessage", { channel: message.channel });
 }
 
 const classificationRecord = (classifier: Classifier, c: Classification) => ({

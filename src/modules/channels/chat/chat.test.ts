@@ -70,7 +70,7 @@ async function chatDesk() {
   return { ...ws, key, token };
 }
 
-describe("the chat widget", () => {
+describe("the chat widget", { timeout: 30_000 }, () => {
   it("is one script under 50 kB gzipped", async () => {
     const res = await fetch(`http://${base}/chat/widget.js`, { headers: { "accept-encoding": "gzip" } });
     expect(res.status).toBe(200);

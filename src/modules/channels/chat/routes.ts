@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { App } from "../../../app";
 import { systemActor } from "../../../platform/context";
 import { DomainError } from "../../../platform/errors";
+import { t } from "../../../platform/i18n";
 import { findContactByIdentity } from "../../contacts/service";
 import { normaliseEmail } from "../../desks/addresses";
 import { listDeskAddresses } from "../../desks/service";
@@ -80,6 +81,16 @@ export async function chatRoutes(server: FastifyInstance): Promise<void> {
 
 async function fanSession(app: App, socket: WebSocket, key: string): Promise<void> {
   const send = (event: Record<string, unknown>) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(event));
+  // Frames can arrive while the widget key is being looked up: listen now, handle them in order once it is known.
+  let open!: () => void;
+  let queue: Promise<void> = new Promise<void>((resolve) => (open = resolve));
+  let handle: (raw: string) => Promise<void> = async () => undefined;
+  socket.on("message", (data) => {
+    queue = queue.then(() => handle(String(data))).catch((err: unknown) => {
+      app.log.warn({ err }, "chat: event failed");
+      send({ type: "error", code: err instanceof DomainError ? err.code : "internal", message: err instanceof DomainError ? err.message : "Something went wrong; try again" });
+    });
+  });
   const endpoint = await findEndpoint(app.database.db, "chat", key).catch(() => undefined);
   if (!endpoint || endpoint.desk.archivedAt) {
     send({ type: "error", code: "intake.unknown_endpoint", message: "This chat is not available" });
@@ -112,15 +123,10 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
   socket.on("close", () => state.leave?.());
 
   // One event at a time, in order: a fan's messages are acked in the order they were typed.
-  let queue = Promise.resolve();
-  socket.on("message", (data) => {
-    queue = queue.then(() => handle(String(data))).catch((err: unknown) => {
-      app.log.warn({ err }, "chat: event failed");
-      send({ type: "error", code: err instanceof DomainError ? err.code : "internal", message: err instanceof DomainError ? err.message : "Something went wrong; try again" });
-    });
-  });
+  handle = handleEvent;
+  open();
 
-  async function handle(raw: string) {
+  async function handleEvent(raw: string) {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -162,7 +168,7 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
             to: mailbox.address,
             from: { identities: identities(), name: state.name, locale: state.locale ?? null },
             externalId: `<chat.${state.visitorId}.${event.id}@usher.chat>`,
-            subject: `Chat: ${(state.firstText ??= event.text).slice(0, 60)}`,
+            subject: t(endpoint!.desk.defaultLanguage, "channels:chatSubject", { text: (state.firstText ??= event.text).slice(0, 60) }),
             text: event.text,
             // Every message of this conversation names the first one, as a mail reply would: one ticket.
             references: state.threadRef ? [state.threadRef] : [],

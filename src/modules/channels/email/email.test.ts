@@ -62,7 +62,7 @@ async function ticketsOf(workspaceId: string) {
   return (await listTickets(app.ctx(workspaceId, systemActor("test")), { sort: "created" })).items;
 }
 
-describe("e-mail in over SMTP", () => {
+describe("e-mail in over SMTP", { timeout: 30_000 }, () => {
   it("stores the fan's mail before answering 250, without quoted history or signature, with the attachment", async () => {
     const { workspace, system, address } = await deskAddress();
     const info = await fanServer().sendMail({

@@ -25,7 +25,7 @@ async function mailbox() {
   return client;
 }
 
-describe("IMAP polling of an existing mailbox", () => {
+describe("IMAP polling of an existing mailbox", { timeout: 30_000 }, () => {
   it("takes unseen mail in, marks it seen only after commit, and takes nothing twice", async () => {
     const { system, desk } = await makeWorkspace(app());
     const address = `box-office-${uid()}@lumen.example`;
