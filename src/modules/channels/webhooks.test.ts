@@ -308,5 +308,20 @@ describe("desk addresses through the API", { timeout: 30_000 }, () => {
     expect(res.json().settings).toEqual({ appSecret: "…cret", verifyToken: "…ease", phoneNumberId: "1065" });
     const list = await server.inject({ method: "GET", url: `/api/v1/desks/${desk.id}/addresses`, headers: { authorization: `Bearer ${token}` } });
     expect(list.body).not.toContain("a-very-long-app-secret");
+
+    // Rotating the app secret keeps the address (its id is in Meta's webhook URL) and the other settings.
+    const address = res.json() as { id: string };
+    const rotated = await server.inject({
+      method: "PATCH",
+      url: `/api/v1/desks/${desk.id}/addresses/${address.id}`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { settings: { appSecret: "the-new-rotated-secret", phoneNumberId: null } },
+    });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    expect(rotated.json()).toMatchObject({ id: address.id, settings: { appSecret: "…cret", verifyToken: "…ease" } });
+    expect(rotated.json().settings.phoneNumberId).toBeUndefined();
+    const payload = { object: "whatsapp_business_account", entry: [] };
+    expect((await metaPost(address.id, payload, "a-very-long-app-secret")).statusCode).toBe(403);
+    expect((await metaPost(address.id, payload, "the-new-rotated-secret")).statusCode).toBe(200);
   });
 });

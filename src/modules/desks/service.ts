@@ -123,6 +123,46 @@ export async function addDeskAddress(
 }
 
 /**
+ * Changes an address's display name or settings without changing its id (the
+ * id is in providers' webhook URLs). Settings are merged key by key, so a
+ * secret is rotated by sending only it; `null` removes a key. The activity
+ * names the keys changed, never their values.
+ */
+export async function updateDeskAddress(
+  ctx: Ctx,
+  deskId: string,
+  addressId: string,
+  patch: { displayName?: string | null; settings?: Record<string, unknown> },
+): Promise<DeskAddressRow> {
+  authorize(ctx.actor, "workspace.admin");
+  return inTransaction(ctx, async (tx) => {
+    const [before] = await tx.db
+      .select()
+      .from(deskAddresses)
+      .where(and(eq(deskAddresses.workspaceId, tx.workspaceId), eq(deskAddresses.deskId, deskId), eq(deskAddresses.id, addressId)))
+      .for("update");
+    if (!before) throw notFound("address", addressId);
+    const settings = { ...before.settings };
+    for (const [key, value] of Object.entries(patch.settings ?? {})) {
+      if (value === null) delete settings[key];
+      else settings[key] = value;
+    }
+    const [row] = await tx.db
+      .update(deskAddresses)
+      .set({ settings, ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}) })
+      .where(and(eq(deskAddresses.workspaceId, tx.workspaceId), eq(deskAddresses.id, addressId)))
+      .returning();
+    await recordActivity(tx, {
+      type: "desk.address_updated",
+      subjectType: "desk",
+      subjectId: deskId,
+      data: { channel: before.channel, address: before.address, settingsChanged: Object.keys(patch.settings ?? {}), displayName: patch.displayName !== undefined },
+    });
+    return row!;
+  });
+}
+
+/**
  * The desk an inbound message is for, across workspaces (addresses are unique
  * across all of them, since traffic is routed by them). Called by intake
  * before it knows the workspace; no actor is involved.
