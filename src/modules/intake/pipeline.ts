@@ -78,6 +78,12 @@ export interface IntakeOptions {
   workspaceId?: string;
   /** Look for a redelivery before anything else (callers that expect many, like IMAP re-polls). */
   checkDuplicate?: boolean;
+  /**
+   * Merge known contacts named together in the message (default true). Off
+   * where the sender's extra identities are only claimed, not vouched for (a
+   * chat visitor typing an e-mail address).
+   */
+  mergeContacts?: boolean;
 }
 
 export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, options: IntakeOptions = {}): Promise<IntakeResult> {
@@ -105,7 +111,7 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, op
   // refuses one, and the retry looks. Most messages are new: one round trip saved on each.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message, attempt > 1 || options.checkDuplicate === true));
+      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message, attempt > 1 || options.checkDuplicate === true, options.mergeContacts !== false));
     } catch (err) {
       if (!(err instanceof DomainError && err.code === "conflict.duplicate") || attempt >= 3) throw err;
     }
@@ -165,6 +171,7 @@ async function pipeline(
   endpointAddress: string,
   message: ParsedInbound,
   checkDuplicate: boolean,
+  merge: boolean,
 ): Promise<IntakeResult> {
   if (checkDuplicate) {
     const existing = await findMessageByExternalId(tx, message.channel, message.externalId);
@@ -179,7 +186,7 @@ async function pipeline(
     name: message.from.name?.trim() || undefined,
     locale: message.from.locale ?? null,
   });
-  const contactId = await mergeOtherOwners(tx, contact.id, message, created);
+  const contactId = merge ? await mergeOtherOwners(tx, contact.id, message, created) : contact.id;
 
   const lang = desk.defaultLanguage;
   const text = message.text.trim()

@@ -139,6 +139,42 @@ describe("the chat widget", { timeout: 30_000 }, () => {
     fan.socket.close();
   });
 
+  it("never shows a conversation to a visitor who only claims the fan's e-mail", async () => {
+    const { key, token } = await chatDesk();
+    const email = `dana-${uid()}@example.com`;
+    // Dana leaves her e-mail while nobody is online, then chats with an agent.
+    const dana = await connect(`ws://${base}/chat/socket?key=${key}`);
+    const danaId = randomUUID();
+    dana.send({ type: "hello", visitorId: danaId, email });
+    await dana.next("offline");
+    dana.send({ type: "message", id: randomUUID(), text: "Anyone there?" });
+    await dana.next("ack");
+    const agent = await connect(`ws://${base}/api/v1/chat/presence`, { authorization: `Bearer ${token}` });
+    await agent.next("online");
+    dana.send({ type: "message", id: randomUUID(), text: "My seat is 14F, booking LL-77" });
+    await dana.next("ack");
+    agent.socket.close();
+    await new Promise((r) => setTimeout(r, 100));
+    // Mallory types Dana's e-mail while nobody is online, then comes back.
+    const mallory = await connect(`ws://${base}/chat/socket?key=${key}`);
+    const malloryId = randomUUID();
+    mallory.send({ type: "hello", visitorId: malloryId, email });
+    await mallory.next("offline");
+    mallory.send({ type: "message", id: randomUUID(), text: "what was my booking?" });
+    await mallory.next("ack");
+    mallory.socket.close();
+    const again = await connect(`ws://${base}/chat/socket?key=${key}`);
+    again.send({ type: "hello", visitorId: malloryId });
+    expect(await again.next("ready")).toMatchObject({ history: [] });
+    again.socket.close();
+    // Dana herself still sees hers.
+    const back = await connect(`ws://${base}/chat/socket?key=${key}`);
+    back.send({ type: "hello", visitorId: danaId });
+    expect(JSON.stringify(await back.next("ready"))).toContain("14F");
+    back.socket.close();
+    dana.socket.close();
+  });
+
   it("refuses an unknown widget key and junk frames without crashing", async () => {
     const bad = await connect(`ws://${base}/chat/socket?key=nope-${uid()}`);
     expect(await bad.next("error")).toMatchObject({ code: "intake.unknown_endpoint" });

@@ -116,10 +116,9 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
     state.ticketId = ticketId;
     state.leave = chatHub.joinConversation(ticketId, peer);
   };
-  const identities = () => {
-    const app_ = { kind: "app" as const, provider: `chat:${key}`, value: state.visitorId! };
-    return state.email ? [{ kind: "email" as const, value: state.email }, app_] : [app_];
-  };
+  // The visitor id is a random UUID only this browser knows: it is the fan's only proof of who they are.
+  // An e-mail address they type is a claim, used to answer them by e-mail, never to show them anything.
+  const visitor = () => ({ kind: "app" as const, provider: `chat:${key}`, value: state.visitorId! });
   socket.on("close", () => state.leave?.());
 
   // One event at a time, in order: a fan's messages are acked in the order they were typed.
@@ -166,7 +165,7 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
         ? {
             channel: "email",
             to: mailbox.address,
-            from: { identities: identities(), name: state.name, locale: state.locale ?? null },
+            from: { identities: [{ kind: "email" as const, value: state.email! }, visitor()], name: state.name, locale: state.locale ?? null },
             externalId: `<chat.${state.visitorId}.${event.id}@usher.chat>`,
             subject: t(endpoint!.desk.defaultLanguage, "channels:chatSubject", { text: (state.firstText ??= event.text).slice(0, 60) }),
             text: event.text,
@@ -178,13 +177,13 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
         : {
             channel: "chat",
             to: key,
-            from: { identities: identities(), name: state.name, locale: state.locale ?? null },
+            from: { identities: [visitor()], name: state.name, locale: state.locale ?? null },
             externalId: `chat:${state.visitorId}:${event.id}`,
             text: event.text,
             metadata: { via: "chat", widget: key },
             receivedAt: app.clock.now(),
           },
-      { workspaceId },
+      { workspaceId, mergeContacts: false },
     );
     if (mailbox) state.threadRef ??= `<chat.${state.visitorId}.${event.id}@usher.chat>`;
     join(result.ticketId);
@@ -193,12 +192,14 @@ async function fanSession(app: App, socket: WebSocket, key: string): Promise<voi
   }
 
   async function historyOf() {
-    const contact = await findContactByIdentity(system, identities()[identities().length - 1]!);
+    const contact = await findContactByIdentity(system, visitor());
     if (!contact) return [];
     const ticket = await findOpenConversation(system, { requesterId: contact.mergedIntoId ?? contact.id, deskId: endpoint!.desk.id, channel: "chat", reopenWithinMs: 24 * 3600_000 });
     if (!ticket) return [];
-    join(ticket.id);
     const page = await listMessages(system, ticket.id, { includeNotes: false, limit: 100 });
+    // Only a conversation this browser took part in: the contact may have been linked to others since.
+    if (!page.items.some((m) => m.externalId?.startsWith(`chat:${state.visitorId}:`))) return [];
+    join(ticket.id);
     return page.items.map((m) => ({ author: m.kind === "inbound" ? "fan" : "agent", text: m.text, at: m.createdAt.toISOString() }));
   }
 }
