@@ -21,11 +21,11 @@ let browser: Browser;
 beforeAll(async () => {
   usher = await startUsher();
   browser = await launchBrowser();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
   await usher?.close();
-});
+}, 60_000);
 
 describe("the chat widget in a browser", () => {
   it("carries a conversation between a fan on a site and an agent", async () => {

@@ -16,10 +16,10 @@ import { openTestApp } from "./helpers";
 let app: App;
 beforeAll(async () => {
   app = await openTestApp();
-});
+}, 60_000);
 afterAll(async () => {
   await app?.close();
-});
+}, 60_000);
 
 describe("intake durability", () => {
   it("loses no acknowledged message when the process is killed mid-burst", async () => {

@@ -60,12 +60,12 @@ beforeAll(async () => {
   app = await openTestApp({ config: { publicUrl: "https://help.lumen.example" } });
   server = await buildServer(app, { logger: false });
   await server.ready();
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
   await app?.close();
   await new Promise<void>((resolve) => fake.close(() => resolve()));
-});
+}, 60_000);
 
 const phone = () => `+1555${Math.floor(1000000 + Math.random() * 8999999)}`;
 

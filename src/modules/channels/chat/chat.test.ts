@@ -22,11 +22,11 @@ beforeAll(async () => {
   server = await buildServer(app, { logger: false });
   await server.listen({ port: 0, host: "127.0.0.1" });
   base = `127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
   await app?.close();
-});
+}, 60_000);
 
 interface Client {
   socket: WebSocket;

@@ -42,12 +42,12 @@ beforeAll(async () => {
     { db: app.database.db, clock: app.clock, outbox: app.outbox },
     { port: 0, host: "127.0.0.1", maxBytes: MAX_BYTES, maxPerSenderPerHour: 5 },
   );
-});
+}, 60_000);
 afterAll(async () => {
   await listener?.close();
   await app?.close();
   await new Promise<void>((resolve) => receiving.close(() => resolve()));
-});
+}, 60_000);
 
 const fanServer = () => nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, secure: false, ignoreTLS: true });
 

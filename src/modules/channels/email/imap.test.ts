@@ -14,10 +14,10 @@ let dovecot: Dovecot;
 
 beforeAll(async () => {
   dovecot = await startDovecot([{ user: "tickets", password: "imap-password" }]);
-});
+}, 60_000);
 afterAll(async () => {
   await dovecot?.stop();
-});
+}, 60_000);
 
 async function mailbox() {
   const client = new ImapFlow({ host: "127.0.0.1", port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: "tickets", pass: "imap-password" }, logger: false });
