@@ -9,6 +9,7 @@ import { migrate } from "./platform/migrate";
 import { type PgBoss, ensureQueues, openQueue } from "./platform/queue";
 import { type Reactor, createOutbox, reactorQueues } from "./modules/activity/reactors";
 import { allReactors } from "./reactors";
+import { setChannelRuntime } from "./modules/channels/runtime";
 
 /**
  * The composed application: one database (PGlite or PostgreSQL), the queue
@@ -56,6 +57,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     const outbox = createOutbox(boss, reactors);
     const clock = options.clock ?? systemClock;
     const mailer = options.mailer ?? createMailer(config.smtpUrl);
+    setChannelRuntime({ mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl, log });
     return {
       config,
       database,

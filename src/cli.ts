@@ -15,6 +15,7 @@ import { migrate } from "./platform/migrate";
 import { openPglite, openPostgres } from "./platform/db";
 import { buildServer } from "./server";
 import { startWorkers } from "./worker";
+import { startChannels } from "./modules/channels/start";
 
 const program = new Command()
   .name("usher")
@@ -39,8 +40,10 @@ program
     const stopWorkers = await startWorkers(app);
     const server = await buildServer(app);
     await server.listen({ host: config.host, port: config.port });
+    const stopChannels = await startChannels(app, { smtp: true, imap: true });
     announce(config, app, Boolean(options.demo));
     onShutdown(async () => {
+      await stopChannels();
       await server.close();
       await stopWorkers();
       await app.close();
@@ -57,8 +60,11 @@ program
     const app = await openApp(config);
     const server = await buildServer(app);
     await server.listen({ host: config.host, port: config.port });
+    // With several HTTP processes, only the first listens for SMTP (one port, one listener).
+    const stopChannels = await startChannels(app, { smtp: !cluster.isWorker || cluster.worker?.id === 1 });
     app.log.info(`Usher API listening on ${config.publicUrl}`);
     onShutdown(async () => {
+      await stopChannels();
       await server.close();
       await app.close();
     });
@@ -71,7 +77,9 @@ program
     const config = requirePostgres(loadConfig(), "worker");
     const app = await openApp(config, { supervise: true });
     const stop = await startWorkers(app);
+    const stopChannels = await startChannels(app, { imap: true });
     onShutdown(async () => {
+      await stopChannels();
       await stop();
       await app.close();
     });

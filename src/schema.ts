@@ -14,3 +14,4 @@ export * from "./modules/sla/schema";
 export * from "./modules/priority/schema";
 export * from "./modules/rules/schema";
 export * from "./modules/routing/schema";
+export * from "./modules/intake/schema";

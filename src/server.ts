@@ -1,6 +1,7 @@
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from "fastify-type-provider-zod";
 import { collectDefaultMetrics, register } from "prom-client";
@@ -9,6 +10,9 @@ import { contactRoutes } from "./modules/contacts/routes";
 import { deskRoutes } from "./modules/desks/routes";
 import { installAuthentication, rateLimitKey } from "./modules/identity/http";
 import { identityRoutes } from "./modules/identity/routes";
+import { intakeRoutes } from "./modules/intake/routes";
+import { webhookRoutes } from "./modules/channels/webhooks";
+import { chatRoutes } from "./modules/channels/chat/routes";
 import { kbRoutes } from "./modules/kb/routes";
 import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
@@ -83,6 +87,9 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(kbRoutes);
   await server.register(portalApiRoutes);
   await server.register(publicWebRoutes);
+  // One WebSocket server for the agents' real-time feed and the chat widget (each plugin would otherwise
+  // register its own inside its encapsulated context, and both would answer every upgrade).
+  await server.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await server.register(commerceRoutes);
   await server.register(viewRoutes);
   await server.register(cannedRoutes);
@@ -92,6 +99,9 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(priorityRoutes);
   await server.register(ruleRoutes);
   await server.register(routingRoutes);
+  await server.register(intakeRoutes);
+  await server.register(webhookRoutes);
+  await server.register(chatRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -30,6 +30,14 @@ describe("benchmarks at a small size", () => {
     expect(run.output).toMatch(/4 client\(s\): errors\s+0/);
   }, 150_000);
 
+  it("the intake burst", () => {
+    const run = bench("intake-burst.ts", ["--db", "pglite", "--messages", "200", "--concurrency", "8"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/messages\/s \(acknowledged\)\s+\d+/);
+    expect(run.output).toMatch(/errors\s+0\.00/);
+    expect(run.output).toMatch(/card numbers left unredacted\s+0\.00/);
+  }, 150_000);
+
   it("memory of the all-in-one process", () => {
     const run = bench("memory.ts", ["--tickets", "300", "--rounds", "20"]);
     expect(run.status, run.output).toBe(0);

@@ -57,6 +57,15 @@ const configSchema = z
     eventbriteToken: z.string().min(8).optional(),
     eventbriteOrganizationId: z.string().regex(/^\d+$/, "digits").optional(),
     eventbriteApiBase: z.url({ protocol: /^https?$/ }).default("https://www.eventbriteapi.com"),
+    /** Port of the inbound SMTP listener for desk addresses (MX or relay points here); absent: no listener. */
+    smtpListenPort: port.optional(),
+    smtpListenHost: z.string().min(1).default("0.0.0.0"),
+    /** Largest inbound e-mail accepted (announced in EHLO; larger ones get 552). */
+    maxInboundMailBytes: positiveInt.default(30 * 1024 * 1024),
+    /** Messages per sender per hour before more are treated as a mail loop (stored, flagged, never answered). */
+    maxMailsPerSenderPerHour: positiveInt.default(60),
+    /** How often IMAP mailboxes configured on desk addresses are polled, in seconds. */
+    imapPollSeconds: positiveInt.default(60),
   })
   .strict();
 
@@ -86,6 +95,11 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   eventbriteToken: "USHER_EVENTBRITE_TOKEN",
   eventbriteOrganizationId: "USHER_EVENTBRITE_ORGANIZATION_ID",
   eventbriteApiBase: "USHER_EVENTBRITE_API_BASE",
+  smtpListenPort: "USHER_SMTP_LISTEN_PORT",
+  smtpListenHost: "USHER_SMTP_LISTEN_HOST",
+  maxInboundMailBytes: "USHER_MAX_INBOUND_MAIL_BYTES",
+  maxMailsPerSenderPerHour: "USHER_MAX_MAILS_PER_SENDER_PER_HOUR",
+  imapPollSeconds: "USHER_IMAP_POLL_SECONDS",
 };
 
 export class ConfigError extends Error {

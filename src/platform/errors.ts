@@ -50,6 +50,11 @@ const STATUS_BY_CODE = {
   "connector.failed": 502,
   "automation.in_use": 409,
   "rule.not_applicable": 422,
+  "intake.unknown_endpoint": 404,
+  "intake.rejected": 422,
+  "webhook.signature_missing": 401,
+  "webhook.signature_invalid": 403,
+  "channel.delivery_failed": 502,
   internal: 500,
 } as const;
 

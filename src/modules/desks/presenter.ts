@@ -47,9 +47,20 @@ export const presentAddress = (a: DeskAddressRow): z.infer<typeof addressSchema>
   channel: a.channel,
   address: a.address,
   displayName: a.displayName,
-  settings: a.settings,
+  settings: maskSecrets(a.settings) as Record<string, unknown>,
   createdAt: isoRequired(a.createdAt),
 });
+
+/** Settings named like secrets (app secrets, auth tokens, passwords) are stored but never shown again in full. */
+const SECRET_KEY = /secret|token|password|key$/i;
+export function maskSecrets(value: unknown, key = ""): unknown {
+  if (typeof value === "string" && SECRET_KEY.test(key)) return value.length > 8 ? `…${value.slice(-4)}` : "…";
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskSecrets(v, k)]));
+  }
+  return value;
+}
 
 export const categorySchema = z
   .object({

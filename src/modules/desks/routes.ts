@@ -26,6 +26,7 @@ import {
   listDeskAddresses,
   listDesks,
   removeDeskAddress,
+  updateDeskAddress,
   updateCategory,
   updateCustomField,
   updateDesk,
@@ -138,6 +139,23 @@ export async function deskRoutes(server: FastifyInstance): Promise<void> {
     },
     async (request, reply) =>
       reply.status(201).send(presentAddress(await addDeskAddress(ctxOf(request), request.params.deskId, request.body))),
+  );
+  app.patch(
+    "/api/v1/desks/:deskId/addresses/:id",
+    {
+      schema: {
+        tags,
+        params: z.object({ deskId: z.uuid(), id: z.uuid() }).strict(),
+        body: z
+          .object({
+            displayName: z.string().max(200).nullable().optional(),
+            settings: z.record(z.string(), z.unknown()).optional(),
+          })
+          .strict(),
+        response: { 200: addressSchema, ...problemResponses },
+      },
+    },
+    async (request) => presentAddress(await updateDeskAddress(ctxOf(request), request.params.deskId, request.params.id, request.body)),
   );
   app.delete(
     "/api/v1/desks/:deskId/addresses/:id",

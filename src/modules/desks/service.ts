@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
+import type { Db } from "../../platform/db";
 import { newId } from "../../platform/ids";
 import { diff, recordActivity } from "../activity/service";
 import { assertDeskAccess, authorize, deskFilter } from "../identity/policy";
@@ -119,6 +120,78 @@ export async function addDeskAddress(
     });
     return row;
   });
+}
+
+/**
+ * Changes an address's display name or settings without changing its id (the
+ * id is in providers' webhook URLs). Settings are merged key by key, so a
+ * secret is rotated by sending only it; `null` removes a key. The activity
+ * names the keys changed, never their values.
+ */
+export async function updateDeskAddress(
+  ctx: Ctx,
+  deskId: string,
+  addressId: string,
+  patch: { displayName?: string | null; settings?: Record<string, unknown> },
+): Promise<DeskAddressRow> {
+  authorize(ctx.actor, "workspace.admin");
+  return inTransaction(ctx, async (tx) => {
+    const [before] = await tx.db
+      .select()
+      .from(deskAddresses)
+      .where(and(eq(deskAddresses.workspaceId, tx.workspaceId), eq(deskAddresses.deskId, deskId), eq(deskAddresses.id, addressId)))
+      .for("update");
+    if (!before) throw notFound("address", addressId);
+    const settings = { ...before.settings };
+    for (const [key, value] of Object.entries(patch.settings ?? {})) {
+      if (value === null) delete settings[key];
+      else settings[key] = value;
+    }
+    const [row] = await tx.db
+      .update(deskAddresses)
+      .set({ settings, ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}) })
+      .where(and(eq(deskAddresses.workspaceId, tx.workspaceId), eq(deskAddresses.id, addressId)))
+      .returning();
+    await recordActivity(tx, {
+      type: "desk.address_updated",
+      subjectType: "desk",
+      subjectId: deskId,
+      data: { channel: before.channel, address: before.address, settingsChanged: Object.keys(patch.settings ?? {}), displayName: patch.displayName !== undefined },
+    });
+    return row!;
+  });
+}
+
+/**
+ * The desk an inbound message is for, across workspaces (addresses are unique
+ * across all of them, since traffic is routed by them). Called by intake
+ * before it knows the workspace; no actor is involved.
+ */
+export async function resolveDeskAddress(
+  db: Db,
+  channel: DeskAddressRow["channel"],
+  value: string,
+): Promise<{ address: DeskAddressRow; desk: DeskRow } | undefined> {
+  const address = normaliseAddress(channel, value);
+  if (!address) return undefined;
+  const [row] = await db
+    .select({ address: deskAddresses, desk: desks })
+    .from(deskAddresses)
+    .innerJoin(desks, eq(desks.id, deskAddresses.deskId))
+    .where(and(eq(deskAddresses.channel, channel), eq(deskAddresses.address, address)));
+  return row;
+}
+
+/** A desk address by its id, across workspaces (a webhook URL names the address whose secrets sign it). */
+export async function findDeskAddressById(db: Db, id: string): Promise<DeskAddressRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.select().from(deskAddresses).where(eq(deskAddresses.id, id));
+  return row;
+}
+
+/** Every address of a channel, across workspaces (the IMAP poller's list of mailboxes). */
+export async function listAddressesOfChannel(db: Db, channel: DeskAddressRow["channel"]): Promise<DeskAddressRow[]> {
+  return db.select().from(deskAddresses).where(eq(deskAddresses.channel, channel));
 }
 
 export async function removeDeskAddress(ctx: Ctx, deskId: string, addressId: string): Promise<void> {

@@ -1,4 +1,3 @@
-import websocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { DomainError } from "../../platform/errors";
@@ -23,8 +22,6 @@ export async function realtimeRoutes(server: FastifyInstance): Promise<void> {
   await hub.start();
   server.addHook("onClose", async () => hub.stop());
   server.decorate("realtime", hub);
-  // Another module (the chat widget) may have registered WebSocket support already.
-  if (!server.hasDecorator("websocketServer")) await server.register(websocket, { options: { maxPayload: 4096 } });
 
   server.get(
     "/api/v1/realtime",

@@ -24,6 +24,8 @@ import { applyPatch, loadTicketForUpdate } from "./service";
 import type { TicketStatus } from "./schema";
 
 export interface NewMessage {
+  /** Chosen by the caller when it must know the id without reading it back (intake's acknowledgement). */
+  id?: string;
   kind?: MessageKind;
   text?: string;
   html?: string | null;
@@ -81,7 +83,7 @@ export async function insertMessage(
         : { authorKind: "system" as const, authorAgentId: null, authorContactId: null };
 
   const message: MessageRow = {
-    id: newId(),
+    id: input.id ?? newId(),
     workspaceId: ctx.workspaceId,
     ticketId: ticket.id,
     kind,

@@ -38,6 +38,8 @@ export interface NewTicket {
   language?: string | null;
   /** When the live event the ticket is about starts (SLA policies: "the event starts within 24 hours"). */
   eventStartsAt?: Date | string | null;
+  /** -1…+1, as intake's classifier judged the first message. */
+  sentiment?: number | null;
 }
 
 export interface TicketPatch {
@@ -247,7 +249,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       customFields,
       channel: input.channel,
       language: input.language ?? requester.locale ?? null,
-      sentiment: null,
+      sentiment: input.sentiment ?? null,
       requesterId,
       organisationId: requester.organisationId,
       assigneeId: input.assigneeId ?? null,
