@@ -136,13 +136,16 @@ async function runSearch(
       order by length(t.title)
       limit ${HEAD_CANDIDATES}
     ),
-    body as (
+    -- Materialised so the planner cannot use the LIMIT to prefer a sequential scan: it expects to meet
+    -- 80 matches early, and when a word matches nothing it reads every body vector (125 ms on PGlite at
+    -- 10,000 articles for a half-typed "save", against 0.5 ms through the GIN index).
+    body_matches as materialized (
       select t.article_id from kb_article_translations t
       where t.workspace_id = ${ctx.workspaceId} and t.desk_id = ${input.deskId} and t.locale = ${input.locale}
         and t.published_version is not null and not t.archived
         and t.search_vector @@ ${tsq}
-      limit ${BODY_CANDIDATES}
     ),
+    body as (select article_id from body_matches limit ${BODY_CANDIDATES}),
     candidates as (select article_id from head union select article_id from body),
     hits as (
       select t.article_id, t.number, t.locale, t.title, t.slug, t.summary, t.body_text,
