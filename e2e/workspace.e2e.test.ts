@@ -10,6 +10,7 @@ import { updateAgent } from "../src/modules/identity/service";
 import { getOrder, findOrderId } from "../src/modules/commerce/orders";
 import { sampleOrder } from "../src/modules/commerce/test-data";
 import { listMessages } from "../src/modules/tickets/messages";
+import { createArticle, listArticles } from "../src/modules/kb/articles";
 import { buildWeb } from "../web/build";
 import { type Browser, DESKTOP, PHONE, launchBrowser, seriousA11yViolations } from "./browser";
 import { type RunningUsher, startUsher } from "./usher";
@@ -269,6 +270,52 @@ describe("the agent workspace", () => {
       expect(after.admissions.every((a) => a.state === "refunded")).toBe(true);
       const messages = await listMessages(ctx(), ticket.id, {});
       expect(messages.items.some((m) => m.kind === "outbound")).toBe(true);
+      await page.close();
+    },
+  );
+
+  it(
+    "suggests articles on the ticket, inserts one's link into the reply, and turns a reply into a draft article",
+    { timeout: 90_000 },
+    async () => {
+      const [desk] = await listDesks(ctx());
+      await createArticle(ctx(), {
+        deskId: desk!.id,
+        locale: "en",
+        publish: true,
+        title: "Barcode rejected at the venue gate",
+        summary: "What to do when your ticket barcode will not scan at the door.",
+        bodyHtml: "<p>If the barcode is rejected at the gate, open the ticket in the app again and ask a steward.</p>",
+      });
+      const ticket = await createTicket(ctx(), {
+        deskId: desk!.id,
+        subject: "Barcode rejected at the gate",
+        channel: "email",
+        requester: { identities: [{ kind: "email", value: "gate.fan@example.com" }], name: "Gate Fan" },
+        message: { text: "The steward said my barcode was rejected." },
+      });
+      const page = await sam.newPage(DESKTOP);
+      await page.goto(`${usher.url}/tickets/${ticket.number}`);
+      await page.getByText("The steward said my barcode was rejected.").waitFor();
+      await page.getByRole("tab", { name: "Knowledge base" }).click();
+      const suggestions = page.getByRole("region", { name: "Suggested articles" });
+      await suggestions.getByText("Barcode rejected at the venue gate").waitFor();
+      await suggestions.getByRole("button", { name: "Insert link: Barcode rejected at the venue gate" }).click();
+      await expect
+        .poll(() => page.locator("textarea").first().inputValue())
+        .toMatch(/Barcode rejected at the venue gate: http:\/\/.+\/help\/.+\/articles\/\d+-/);
+      await page.keyboard.press("Control+Enter");
+      const reply = page.locator('[data-kind="outbound"]', { hasText: "Barcode rejected at the venue gate" });
+      await reply.waitFor();
+      expect(await axe(page)).toEqual([]);
+
+      await reply.getByRole("button", { name: "Turn into an article" }).click();
+      await page
+        .getByText(/Draft article created/)
+        .first()
+        .waitFor();
+      const drafts = await listArticles(ctx(), { deskId: desk!.id });
+      expect(drafts.some((a) => a.translations.some((t) => t.publishedVersion === null))).toBe(true);
       await page.close();
     },
   );

@@ -173,10 +173,10 @@ export function CustomerPanel({ ticketId }: { ticketId: string }) {
                     ))}
                   </List>
                   <Group gap="xs" mt={4}>
-                    <Button size="compact-xs" variant="light" onClick={() => setRefunding(o)}>
+                    <Button size="compact-xs" variant="outline" onClick={() => setRefunding(o)}>
                       {t("customer.refund")}
                     </Button>
-                    <Button size="compact-xs" variant="light" onClick={() => void reissue(o)}>
+                    <Button size="compact-xs" variant="outline" onClick={() => void reissue(o)}>
                       {t("customer.reissue")}
                     </Button>
                   </Group>

@@ -310,7 +310,7 @@ export function KnowledgePanel({ ticketId, onInsert }: { ticketId: string; onIns
                 <Group gap={4} mt={2}>
                   <Button
                     size="compact-xs"
-                    variant="light"
+                    variant="outline"
                     onClick={() => void insert(id, "link")}
                     aria-label={`${t("kb.insertLink")}: ${s.title}`}
                   >

@@ -27,7 +27,14 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
         style={{ position: "fixed", bottom: 16, right: 16, left: 16, zIndex: 1000, pointerEvents: "none", alignItems: "flex-end" }}
       >
         {toasts.map((t) => (
-          <Alert key={t.id} color={t.color} variant="filled" maw={420} style={{ pointerEvents: "auto" }}>
+          // The darkest shade: white text on Mantine's default filled teal fails WCAG contrast (3.9:1).
+          <Alert
+            key={t.id}
+            color={t.color.includes(".") ? t.color : `${t.color}.9`}
+            variant="filled"
+            maw={420}
+            style={{ pointerEvents: "auto" }}
+          >
             {t.text}
           </Alert>
         ))}
