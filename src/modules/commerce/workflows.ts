@@ -13,9 +13,8 @@ import { getTicket } from "../tickets/service";
 import type { CommerceDeps } from "./deps";
 import { type OrderBundle, getEvent, loadOrderBundle, policyForEvent } from "./orders";
 import { GatewayError, type PaymentGateway } from "./payments/gateway";
-import { ticketPdf } from "./pdf";
+import { formatWhen, ticketPdf } from "./pdf";
 import { type Decision, decideExchange, decideRefund, formatMoney } from "./policy-engine";
-import { formatWhen } from "./pdf";
 import {
   type AdmissionRow,
   type CommerceRequestRow,
@@ -730,24 +729,7 @@ export async function transferAdmission(
         updatedAt: now,
       })
       .returning();
-    const decision: Decision = {
-      eligible: true,
-      amount: 0,
-      currency: bundle.order.currency,
-      options: [],
-      needsApproval: false,
-      reasons: [],
-    };
-    const request = await fileRequest(tx, {
-      kind: "transfer",
-      state: "completed",
-      orderId: bundle.order.id,
-      ticketId: ticket?.id ?? null,
-      contactId: bundle.order.contactId,
-      via,
-      input,
-      decision,
-    });
+    const { request, decision } = await fileCompletedWithoutMoney(tx, "transfer", bundle, ticket, via, input);
     await recordActivities(tx, [
       activity("admission.transferred", bundle, ticket, {
         requestId: request.id,
@@ -790,24 +772,7 @@ export async function reissueTickets(
         .returning();
       reissued.push(row!);
     }
-    const decision: Decision = {
-      eligible: true,
-      amount: 0,
-      currency: bundle.order.currency,
-      options: [],
-      needsApproval: false,
-      reasons: [],
-    };
-    const request = await fileRequest(tx, {
-      kind: "reissue",
-      state: "completed",
-      orderId: bundle.order.id,
-      ticketId: ticket?.id ?? null,
-      contactId: bundle.order.contactId,
-      via,
-      input,
-      decision,
-    });
+    const { request, decision } = await fileCompletedWithoutMoney(tx, "reissue", bundle, ticket, via, input);
     await recordActivities(tx, [
       activity("admission.reissued", bundle, ticket, {
         requestId: request.id,
@@ -832,6 +797,33 @@ export async function reissueTickets(
 }
 
 // ------------------------------------------------------------------ shared
+
+/**
+ * A transfer or a reissue moves no money and needs nobody's approval: it is
+ * filed as completed at once, with an eligible zero-amount decision, so every
+ * workflow leaves the same kind of record.
+ */
+async function fileCompletedWithoutMoney(
+  tx: Ctx,
+  kind: "transfer" | "reissue",
+  bundle: OrderBundle,
+  ticket: { id: string } | null,
+  via: Via,
+  input: object,
+): Promise<{ request: CommerceRequestRow; decision: Decision }> {
+  const decision: Decision = { eligible: true, amount: 0, currency: bundle.order.currency, options: [], needsApproval: false, reasons: [] };
+  const request = await fileRequest(tx, {
+    kind,
+    state: "completed",
+    orderId: bundle.order.id,
+    ticketId: ticket?.id ?? null,
+    contactId: bundle.order.contactId,
+    via,
+    input,
+    decision,
+  });
+  return { request, decision };
+}
 
 export async function fileRequest(
   ctx: Ctx,
