@@ -159,14 +159,17 @@ describe("automations, macros, dry runs", { timeout: 30_000 }, () => {
     const base = { db: app().database.db, clock, outbox: app().outbox };
     const quiet = await makeTicket(admin.ctx, desk.id);
     const chatty = await makeTicket(admin.ctx, desk.id);
-    for (const t of [quiet, chatty]) await addMessage(admin.ctx, t.id, { kind: "outbound", text: "Could you send the order number?", status: "pending" });
+    const lucia = await makeTicket(admin.ctx, desk.id, { requester: { identities: [{ kind: "email", value: "lucia@example.es" }], name: "Lucía", locale: "es" } });
+    for (const t of [quiet, chatty, lucia]) await addMessage(admin.ctx, t.id, { kind: "outbound", text: "Could you send the order number?", status: "pending" });
     clock.advance(71 * H);
     expect(await runAutomations(base, system.workspaceId)).toBe(0);
     clock.advance(2 * H);
-    expect(await runAutomations(base, system.workspaceId)).toBe(2);
+    expect(await runAutomations(base, system.workspaceId)).toBe(3);
     expect(await runAutomations(base, system.workspaceId)).toBe(0); // once per change
     expect((await getTicket(admin.ctx, quiet.id)).tags).toContain("pending-reminded");
     expect((await listMessages(admin.ctx, quiet.id)).items.at(-1)!.text).toMatch(/still waiting for your answer on ticket #\d+/);
+    // The template is per language; a Spanish-speaking fan is reminded in Spanish.
+    expect((await listMessages(admin.ctx, lucia.id)).items.at(-1)!.text).toMatch(/^Hola, Lucía:[\s\S]*ticket n\.º \d+/);
 
     await receiveMessage(admin.ctx, chatty.id, { text: "Here it is: 12345" });
     expect((await getTicket(admin.ctx, chatty.id)).tags).not.toContain("pending-reminded");

@@ -1,5 +1,5 @@
 import { type Ctx, systemActor } from "../../platform/context";
-import { t } from "../../platform/i18n";
+import { SUPPORTED_LOCALES, t } from "../../platform/i18n";
 import { newId } from "../../platform/ids";
 import { listDesks } from "../desks/service";
 import { listTeams } from "../identity/service";
@@ -117,7 +117,8 @@ export async function installDefaults(ctx: Ctx): Promise<void> {
   const tier3 = teams.find((team) => /tier[-_ ]?3|level[-_ ]?3/i.test(`${team.key} ${team.name}`));
   const tier2 = teams.find((team) => /tier[-_ ]?2|level[-_ ]?2/i.test(`${team.key} ${team.name}`));
   const placeholders = { name: "{{requester.name}}", number: "{{ticket.number}}", subject: "{{ticket.subject}}" };
-  const both = (key: string) => ({ en: t("en", `automation:${key}`, placeholders), uk: t("uk", `automation:${key}`, placeholders) });
+  // Reply templates in every language the catalogues speak; the requester's locale picks one.
+  const both = (key: string) => Object.fromEntries(SUPPORTED_LOCALES.map((lang) => [lang, t(lang, `automation:${key}`, placeholders)]));
   const rule = (kind: RuleKind, name: string, conditions: ConditionGroup, actions: RuleAction[], events: TriggerEvent[] = []) => ({ kind, name, conditions, actions, events });
   const list = [
     rule(
