@@ -26,6 +26,7 @@ import { slaRoutes } from "./modules/sla/routes";
 import { priorityRoutes } from "./modules/priority/routes";
 import { ruleRoutes } from "./modules/rules/routes";
 import { routingRoutes } from "./modules/routing/routes";
+import { notificationRoutes } from "./modules/notifications/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -99,6 +100,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(priorityRoutes);
   await server.register(ruleRoutes);
   await server.register(routingRoutes);
+  await server.register(notificationRoutes);
   await server.register(intakeRoutes);
   await server.register(webhookRoutes);
   await server.register(chatRoutes);

@@ -52,8 +52,8 @@ export type InlineHandler = (ctx: Ctx, activity: RecordedActivity) => Promise<vo
  * exists (its priority, its SLA clock, its route) is decided there.
  */
 export interface Outbox {
-  /** Queue names of reactors subscribed to an activity type. */
-  reactorsFor(type: string): readonly string[];
+  /** Queue names of reactors subscribed to an activity type (and, given the activity, accepting it). */
+  reactorsFor(type: string, activity?: RecordedActivity): readonly string[];
   /** The jobs as one INSERT, to stage in a write batch. */
   jobsSql(jobs: JobInsert[]): SQL;
   /** In-transaction handlers subscribed to an activity type. */

@@ -20,6 +20,11 @@ export interface Reactor {
    * realtime fan-out). An inline reactor's failure fails the change.
    */
   mode?: "queue" | "inline";
+  /**
+   * A queued reactor subscribed to a frequent type (every `ticket.updated`)
+   * that cares about a few of them says which here, so the others cost no job.
+   */
+  accepts?(activity: RecordedActivity): boolean;
   handle(ctx: Ctx, activity: ActivityRow | RecordedActivity): Promise<void>;
 }
 
@@ -28,16 +33,17 @@ const isInline = (r: Reactor) => r.mode === "inline";
 export const reactorQueues = (reactors: readonly Reactor[]) => reactors.filter((r) => !isInline(r)).map((r) => reactorQueue(r.name));
 
 export function createOutbox(boss: PgBoss, reactors: readonly Reactor[]): Outbox {
-  const queued = new Map<string, string[]>();
+  const queued = new Map<string, Reactor[]>();
   const inline = new Map<string, InlineHandler[]>();
   for (const reactor of reactors) {
     for (const type of reactor.on) {
       if (isInline(reactor)) inline.set(type, [...(inline.get(type) ?? []), (ctx, activity) => reactor.handle(ctx, activity)]);
-      else queued.set(type, [...(queued.get(type) ?? []), reactor.name]);
+      else queued.set(type, [...(queued.get(type) ?? []), reactor]);
     }
   }
   return {
-    reactorsFor: (type) => queued.get(type) ?? [],
+    reactorsFor: (type, activity) =>
+      (queued.get(type) ?? []).filter((r) => !activity || !r.accepts || r.accepts(activity)).map((r) => r.name),
     jobsSql,
     inlineFor: (type) => inline.get(type) ?? [],
     enqueue: (db, jobs) => insertJobs(boss, db, jobs),

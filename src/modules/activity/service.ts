@@ -58,7 +58,7 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
   await runInline(ctx, rows);
   const jobs: JobInsert[] = [];
   for (const row of rows) {
-    for (const reactor of ctx.outbox.reactorsFor(row.type)) {
+    for (const reactor of ctx.outbox.reactorsFor(row.type, row)) {
       jobs.push({
         name: reactorQueue(reactor),
         data: { workspaceId: row.workspaceId, activityId: row.id },

@@ -168,6 +168,11 @@ export class RealtimeHub {
         if (notice.subjectId === client.actor.agentId) client.send({ type: "mention", ...publicPart(notice) });
         continue;
       }
+      // A notification is addressed to one agent (its subject); nobody else hears of it.
+      if (notice.type === "agent.notified") {
+        if (notice.subjectId === client.actor.agentId) client.send({ type: "notification", ...publicPart(notice) });
+        continue;
+      }
       if (notice.deskId && !canAccessDesk(client.actor, notice.deskId)) continue;
       client.send({ type: "change", ...publicPart(notice) });
     }

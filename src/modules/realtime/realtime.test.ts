@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../app";
 import { makeAgent, makeTicket, makeWorkspace } from "../../../test/factories";
-import { openTestApp } from "../../../test/helpers";
+import { openTestApp, settle } from "../../../test/helpers";
 import { inTransaction } from "../../platform/context";
 import { buildServer } from "../../server";
 import { createApiToken } from "../identity/auth";
@@ -161,6 +161,7 @@ describe("real time over WebSocket", () => {
     });
     const ticket = await makeTicket(admin.ctx, desk.id);
     const socket = await connect(aoife.ctx);
+    const tarasSocket = await connect(taras.ctx);
     const { message } = await addMessage(admin.ctx, ticket.id, {
       kind: "note",
       text: "@Aoife and @Tier 2, please look",
@@ -174,6 +175,12 @@ describe("real time over WebSocket", () => {
     );
     // The writer and the agent who cannot see the desk are not told.
     expect(rows.map((r: { subject_id: string }) => r.subject_id).sort()).toEqual([aoife.agent.id, taras.agent.id].sort());
+    // The kept notification (written by a queued reactor) nudges each agent's own socket, and only theirs.
+    await settle(app, workspace.id);
+    await socket.next((e) => e.type === "notification" && e.ticketId === ticket.id && e.subjectId === aoife.agent.id);
+    await tarasSocket.next((e) => e.type === "notification" && e.ticketId === ticket.id && e.subjectId === taras.agent.id);
+    expect(socket.events.filter((e) => e.type === "notification").map((e) => e.subjectId)).toEqual([aoife.agent.id]);
+    tarasSocket.close();
     await expect(addMessage(admin.ctx, ticket.id, { kind: "note", text: "x", mentions: { agentIds: [ticket.id] } })).rejects.toMatchObject({
       code: "validation.failed",
     });
