@@ -6,10 +6,12 @@ import { seedDemo } from "../src/modules/demo/seed";
 import { systemActor } from "../src/platform/context";
 import { createTicket, listTickets } from "../src/modules/tickets/service";
 import { listDesks } from "../src/modules/desks/service";
-import { updateAgent } from "../src/modules/identity/service";
+import { actorOf, loadAgentWithAccess, updateAgent } from "../src/modules/identity/service";
+import { markRead } from "../src/modules/notifications/service";
 import { getOrder, findOrderId } from "../src/modules/commerce/orders";
 import { sampleOrder } from "../src/modules/commerce/test-data";
-import { listMessages } from "../src/modules/tickets/messages";
+import { addMessage, listMessages } from "../src/modules/tickets/messages";
+import { settle } from "../test/helpers";
 import { createArticle, listArticles } from "../src/modules/kb/articles";
 import { buildWeb } from "../web/build";
 import { type Browser, DESKTOP, PHONE, launchBrowser, seriousA11yViolations } from "./browser";
@@ -228,6 +230,49 @@ describe("the agent workspace", () => {
       await page.close();
     },
   );
+
+  it("the bell: a mention arrives live, opens its ticket, is marked read; e-mail choices are kept", { timeout: 90_000 }, async () => {
+    const agentId = async (email: string) =>
+      ((await usher.app.database.executeSql("select id from agents where workspace_id = $1 and email = $2", [workspaceId, email])).rows[0] as { id: string }).id;
+    const [samId, olenaId] = [await agentId("sam.reid@lumen.example"), await agentId("admin@lumen.example")];
+    const samCtx = usher.app.ctx(workspaceId, actorOf((await loadAgentWithAccess(usher.app.database.db, workspaceId, samId))!, "session"));
+    const page = await olena.newPage(DESKTOP);
+    await page.goto(`${usher.url}/`);
+    if (page.url().includes("/sign-in")) await signIn(page, "admin@lumen.example");
+    await page.getByTestId("inbox").waitFor();
+    await markRead(usher.app.ctx(workspaceId, actorOf((await loadAgentWithAccess(usher.app.database.db, workspaceId, olenaId))!, "session")), { all: true });
+    await page.reload();
+    const bell = page.getByTestId("notifications");
+    await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications");
+
+    // Sam mentions Olena; the queued reactor keeps the notification, and her open page hears of it without a reload.
+    await addMessage(samCtx, ticketId, { kind: "note", text: "Olena, can you approve the comp tickets?", mentions: { agentIds: [olenaId] } });
+    await settle(usher.app, workspaceId);
+    await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 10_000 }).toBe("Notifications, 1 unread");
+    await bell.click();
+    const item = page.getByRole("dialog", { name: "Notifications" }).getByRole("button", { name: new RegExp(`Sam Reid mentioned you on #${ticketNumber}`) });
+    await item.waitFor();
+    expect(await axe(page)).toEqual([]);
+
+    // E-mail me about assignments too: kept on the server.
+    await page.getByRole("checkbox", { name: "Assignments" }).check();
+    await expect.poll(async () => (await usher.app.database.executeSql("select email_kinds from notification_preferences where agent_id = $1", [olenaId])).rows[0]).toEqual({
+      email_kinds: ["mention", "rule", "assigned", "sla_breach"],
+    });
+
+    await item.click();
+    await page.waitForURL(new RegExp(`/tickets/${ticketNumber}$`));
+    await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications");
+    const { rows } = await usher.app.database.executeSql("select count(*)::int as n from agent_notifications where agent_id = $1 and read_at is null", [olenaId]);
+    expect(rows[0].n).toBe(0);
+
+    // On a phone the list fits the screen.
+    await page.setViewportSize(PHONE);
+    await bell.click();
+    await page.getByRole("dialog", { name: "Notifications" }).waitFor();
+    await noHorizontalScroll(page);
+    await page.close();
+  });
 
   it(
     "shows the fan's orders, seats, scans and payment beside the ticket, and refunds within policy from there",

@@ -22,6 +22,7 @@ import { type Agent, type Page, type Session, type Ticket, type View, api, get, 
 import { useCounts, useDesks, useViews } from "./data";
 import { type MessageKey, useI18n } from "./i18n";
 import { Inbox } from "./Inbox";
+import { NotificationBell } from "./Notifications";
 import { realtime, useOnline, useRealtime } from "./realtime";
 import { navigate, onLinkClick, useLocation } from "./router";
 import { Shortcuts } from "./Shortcuts";
@@ -181,6 +182,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                 { value: "uk", label: "УК" },
               ]}
             />
+            <NotificationBell />
             <Tooltip label={t("shortcuts.open")}>
               <ActionIcon variant="default" onClick={() => setShortcutsOpen(true)} aria-label={t("shortcuts.open")} visibleFrom="sm">
                 ?

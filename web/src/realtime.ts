@@ -13,6 +13,8 @@ export type ServerEvent =
       actorId: string | null;
     }
   | { type: "mention"; activityType: string; ticketId: string | null; actorId: string | null; subjectId: string }
+  /** A notification was kept for this agent (GET /notifications has it). */
+  | { type: "notification"; activityType: string; ticketId: string | null; actorId: string | null; subjectId: string }
   | { type: "presence"; ticketId: string; agents: { agentId: string; name: string; typing: boolean }[] }
   | { type: "pong" }
   | { type: "error"; code: string };
