@@ -8,6 +8,7 @@ import { ticketReactors } from "./modules/tickets/reactors";
 import { realtimeReactors } from "./modules/realtime/reactors";
 import { channelReactors } from "./modules/channels/delivery";
 import { notificationReactor } from "./modules/notifications/reactor";
+import { incidentBroadcast } from "./modules/incidents/reactor";
 
 /**
  * Every reactor in Usher. Writers consult this to enqueue; workers run it.
@@ -27,4 +28,5 @@ export const allReactors: readonly Reactor[] = [
   ...realtimeReactors,
   ...channelReactors,
   notificationReactor,
+  incidentBroadcast,
 ];

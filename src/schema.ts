@@ -16,3 +16,4 @@ export * from "./modules/rules/schema";
 export * from "./modules/routing/schema";
 export * from "./modules/intake/schema";
 export * from "./modules/notifications/schema";
+export * from "./modules/incidents/schema";

@@ -27,6 +27,7 @@ import { priorityRoutes } from "./modules/priority/routes";
 import { ruleRoutes } from "./modules/rules/routes";
 import { routingRoutes } from "./modules/routing/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
+import { incidentRoutes } from "./modules/incidents/routes";
 import { DomainError } from "./platform/errors";
 import { installErrorHandling, sendProblem } from "./platform/http";
 
@@ -101,6 +102,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(ruleRoutes);
   await server.register(routingRoutes);
   await server.register(notificationRoutes);
+  await server.register(incidentRoutes);
   await server.register(intakeRoutes);
   await server.register(webhookRoutes);
   await server.register(chatRoutes);

@@ -49,6 +49,8 @@ const STATUS_BY_CODE = {
   "payment.gateway_failed": 502,
   "connector.failed": 502,
   "automation.in_use": 409,
+  "incident.resolved": 409,
+  "incident.ticket_elsewhere": 409,
   "rule.not_applicable": 422,
   "intake.unknown_endpoint": 404,
   "intake.rejected": 422,

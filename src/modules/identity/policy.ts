@@ -33,7 +33,9 @@ export type Action =
   | "commerce.act"
   | "commerce.approve"
   | "commerce.manage"
-  | "automation.manage";
+  | "automation.manage"
+  | "incident.manage"
+  | "incident.broadcast";
 
 // Everyone reads the fan's orders (customer 360); agents run commerce workflows within policy.
 const LIGHT: Action[] = ["ticket.read", "ticket.note", "contact.read", "directory.read", "kb.read", "commerce.read"];
@@ -46,10 +48,21 @@ const AGENT: Action[] = [
   "contact.write",
   "kb.write",
   "commerce.act",
+  "incident.manage",
 ];
 // Supervisors and admins shape what every agent works with: knowledge-base structure and branding;
 // calendars, SLA policies, priority factors, rules and routing; and they approve refunds beyond policy.
-const SUPERVISOR: Action[] = [...AGENT, "ticket.bulk", "contact.merge", "tags.manage", "kb.manage", "automation.manage", "commerce.approve"];
+// Speaking to everyone affected by an incident at once is a supervisor's call.
+const SUPERVISOR: Action[] = [
+  ...AGENT,
+  "ticket.bulk",
+  "contact.merge",
+  "tags.manage",
+  "kb.manage",
+  "automation.manage",
+  "commerce.approve",
+  "incident.broadcast",
+];
 const ADMIN: Action[] = [...SUPERVISOR, "workspace.admin", "commerce.manage"];
 
 const ALLOWED: Record<Role | "system", ReadonlySet<Action>> = {

@@ -34,7 +34,7 @@ export const ruleActionSchema = z.discriminatedUnion("type", [
     })
     .strict(),
   /** Links the ticket to the ticket that tracks an incident. */
-  z.object({ type: z.literal("link_incident"), incidentTicketId: z.uuid() }).strict(),
+  z.object({ type: z.literal("link_incident"), incidentId: z.uuid() }).strict(),
   /** POSTs the ticket to a URL, signed with HMAC-SHA256 of the body under the secret. */
   z.object({ type: z.literal("webhook"), url: z.url().max(2000), secret: z.string().min(16).max(200) }).strict(),
 ]);
@@ -43,7 +43,7 @@ export type RuleAction = z.infer<typeof ruleActionSchema>;
 export type Effect =
   | { type: "notify"; to: string; text: string }
   | { type: "reply"; text: string }
-  | { type: "link_incident"; incidentTicketId: string }
+  | { type: "link_incident"; incidentId: string }
   | { type: "webhook"; url: string; index: number }
   | { type: "route" };
 
@@ -91,7 +91,7 @@ export function plan(ticket: TicketRow, actions: RuleAction[], env: PlanEnv = {}
         break;
       }
       case "link_incident":
-        effects.push({ type: "link_incident", incidentTicketId: action.incidentTicketId });
+        effects.push({ type: "link_incident", incidentId: action.incidentId });
         break;
       case "webhook":
         effects.push({ type: "webhook", url: action.url, index });

@@ -7,6 +7,7 @@ import { ControlledClock } from "../../platform/clock";
 import { listTicketActivities } from "../activity/service";
 import { createCustomField } from "../desks/service";
 import { createTeam } from "../identity/service";
+import { createIncident, listIncidentTickets } from "../incidents/service";
 import { getTicketSla } from "../sla/service";
 import { listMessages, receiveMessage, addMessage } from "../tickets/messages";
 import { getTicket, updateTicket } from "../tickets/service";
@@ -88,7 +89,7 @@ describe("triggers", { timeout: 30_000 }, () => {
 
   it("replies with a template in the fan's language, notifies the assignee and links to an incident", async () => {
     const { admin, desk } = await makeWorkspace(app());
-    const incident = await makeTicket(admin.ctx, desk.id, { subject: "Stream down for Friday's show" });
+    const incident = await createIncident(admin.ctx, { title: "Stream down for Friday's show", severity: "critical" });
     await createRule(admin.ctx, {
       kind: "trigger",
       name: "Stream outage auto-reply",
@@ -98,7 +99,7 @@ describe("triggers", { timeout: 30_000 }, () => {
         { type: "reply", text: { en: "Hi {{requester.name}}, we know about the outage (#{{ticket.number}}).", uk: "Вітаємо, {{requester.name}}! Ми знаємо про збій (№{{ticket.number}})." } },
         { type: "assign", to: admin.agent.id },
         { type: "notify", to: "assignee", text: "Outage ticket #{{ticket.number}} for you" },
-        { type: "link_incident", incidentTicketId: incident.id },
+        { type: "link_incident", incidentId: incident.id },
       ],
     });
     const ticket = await makeTicket(admin.ctx, desk.id, {
@@ -109,7 +110,8 @@ describe("triggers", { timeout: 30_000 }, () => {
     expect(messages.at(-1)).toMatchObject({ kind: "outbound", authorKind: "system", text: `Вітаємо, Олена! Ми знаємо про збій (№${ticket.number}).` });
     expect(ticket.assigneeId).toBe(admin.agent.id);
     const types = (await listTicketActivities(admin.ctx, ticket.id)).items.map((a) => a.type);
-    expect(types).toEqual(expect.arrayContaining(["notification.created", "ticket.linked", "message.sent"]));
+    expect(types).toEqual(expect.arrayContaining(["notification.created", "incident.linked", "message.sent"]));
+    expect((await listIncidentTickets(admin.ctx, incident.id)).items.map((t) => t.id)).toEqual([ticket.id]);
     // An automatic reply is not an agent's first reply.
     expect((await getTicketSla(admin.ctx, ticket.id)).targets.find((t) => t.metric === "first_reply")).toMatchObject({ state: "running" });
   });

@@ -11,7 +11,7 @@ import { getTeam } from "../identity/service";
 import { routeTicket } from "../routing/service";
 import { bumpConfigVersion, cachedConfig } from "../sla/settings";
 import { type ConditionGroup, compileConditions, validateConditions } from "../tickets/conditions";
-import { linkTickets } from "../tickets/merge";
+import { linkTicket } from "../incidents/service";
 import { addMessage } from "../tickets/messages";
 import { type TicketRow, tickets as ticketsTable } from "../tickets/schema";
 import { applyPatch, envOf, getTicket, loadTicketForUpdate, readTicket } from "../tickets/service";
@@ -221,11 +221,17 @@ async function perform(ctx: Ctx, rule: Pick<RuleRow, "id">, ticket: TicketRow, e
       ]);
       return `notify:${agentIds.length}`;
     }
-    case "link_incident":
-      await linkTickets(ctx, ticket.id, effect.incidentTicketId).catch((err) => {
-        if (!(err instanceof DomainError)) throw err;
-      });
-      return `link_incident:${effect.incidentTicketId}`;
+    case "link_incident": {
+      // A resolved or deleted incident, or one the ticket is not eligible for, is noted in the rule's audit, not an error of the change.
+      const outcome = await linkTicket({ ...ctx, actor: systemActor("rules") }, effect.incidentId, ticket.id).then(
+        ({ linked }) => (linked ? "linked" : "already"),
+        (err: unknown) => {
+          if (err instanceof DomainError) return err.code;
+          throw err;
+        },
+      );
+      return `link_incident:${effect.incidentId}:${outcome}`;
+    }
     case "webhook":
       await recordActivities(ctx, [
         { type: "rule.webhook", subjectType: "ticket", subjectId: ticket.id, ticketId: ticket.id, data: { ruleId: rule.id, actionIndex: effect.index, url: effect.url } },
