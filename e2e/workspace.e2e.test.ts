@@ -420,4 +420,39 @@ describe("the agent workspace", () => {
     await page.getByRole("link", { name: /My open tickets/ }).waitFor();
     await page.close();
   });
+
+  it("incidents: declared, a ticket linked by number, one update sent to every fan and solving them", { timeout: 90_000 }, async () => {
+    const page = await olena.newPage(DESKTOP);
+    await page.goto(`${usher.url}/`);
+    if (page.url().includes("/sign-in")) await signIn(page, "admin@lumen.example");
+    await page.getByRole("link", { name: /^Incidents/ }).click();
+    await page.waitForURL(/\/incidents$/);
+    await page.getByLabel("What is wrong").fill("Stream down during the encore");
+    await page.getByLabel("Severity").selectOption("critical");
+    await page.getByRole("button", { name: "Declare" }).click();
+    await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+    const incidentId = page.url().split("/").pop()!;
+
+    await page.getByLabel("Link ticket number").fill(String(ticketNumber));
+    await page.getByRole("button", { name: "Link", exact: true }).click();
+    await page.getByRole("list", { name: "Affected tickets" }).getByRole("link", { name: `#${ticketNumber}` }).waitFor();
+    expect(await axe(page)).toEqual([]);
+
+    await page.getByLabel("English").fill("Hi {{requester.name}}, the stream is back: replay the encore from your account.");
+    await page.getByLabel("Solve the tickets with this update and resolve the incident").check();
+    await page.getByRole("button", { name: /Send to 1 fan and solve/ }).click();
+    await page.getByText("Update on its way to 1 ticket").waitFor();
+    await settle(usher.app, workspaceId);
+    const last = (await listMessages(ctx(), ticketId)).items.at(-1)!;
+    expect(last).toMatchObject({ kind: "outbound", text: expect.stringContaining("the stream is back") });
+    expect((await listTickets(ctx(), { q: String(ticketNumber) })).items[0]?.status).toBe("solved");
+    const { rows } = await usher.app.database.executeSql("select status from incidents where id = $1", [incidentId]);
+    expect(rows[0]).toEqual({ status: "resolved" });
+
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    await page.getByRole("heading", { name: "Stream down during the encore" }).waitFor();
+    await noHorizontalScroll(page);
+    await page.close();
+  });
 });

@@ -84,7 +84,7 @@ export function NotificationBell() {
               {inbox.isLoading ? t("notifications.loading") : t("notifications.empty")}
             </Text>
           ) : (
-            <ul className="notification-list" aria-label={t("notifications.title")}>
+            <ul className="plain-list" aria-label={t("notifications.title")}>
               {items.map((n) => (
                 <li key={n.id}>
                   <UnstyledButton onClick={() => openTicket(n)} className="notification" data-unread={n.readAt ? undefined : true} w="100%" px="sm" py={8}>

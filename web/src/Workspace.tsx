@@ -20,6 +20,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Suspense, lazy, useEffect, useMemo, useRef, useState } from "react";
 import { type Agent, type Page, type Session, type Ticket, type View, api, get, patch } from "./api";
 import { useCounts, useDesks, useViews } from "./data";
+import { useActiveIncidents } from "./incidents-data";
 import { type MessageKey, useI18n } from "./i18n";
 import { Inbox } from "./Inbox";
 import { NotificationBell } from "./Notifications";
@@ -29,6 +30,8 @@ import { Shortcuts } from "./Shortcuts";
 import { ToastProvider, useToast } from "./toasts";
 
 const TicketPage = lazy(() => import("./TicketPage"));
+const IncidentsPage = lazy(() => import("./Incidents").then((m) => ({ default: m.IncidentsPage })));
+const IncidentPage = lazy(() => import("./Incidents").then((m) => ({ default: m.IncidentPage })));
 
 export function viewName(view: View, t: ReturnType<typeof useI18n>["t"]): string {
   return view.kind === "builtin" && view.key ? t(`views.builtin.${view.key}` as MessageKey) : view.name;
@@ -66,6 +69,8 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
   const viewList = views.data?.items ?? [];
   const ticketMatch = /^\/tickets\/(\d+)/.exec(path);
   const viewMatch = /^\/views\/([^/]+)/.exec(path);
+  const incidentMatch = /^\/incidents(?:\/([0-9a-f-]{36}))?\/?$/.exec(path);
+  const activeIncidents = useActiveIncidents();
   const currentViewId = viewMatch ? decodeURIComponent(viewMatch[1]!) : "my_open";
   const currentView = viewList.find((v) => v.id === currentViewId) ?? viewList[0];
 
@@ -200,6 +205,25 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
       <AppShell.Navbar p="xs" aria-label={t("views.title")}>
         <ScrollArea>
           <nav aria-label={t("views.title")}>
+            <NavLink
+              href="/incidents"
+              onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
+                onLinkClick(e);
+                nav.close();
+              }}
+              active={!!incidentMatch}
+              variant="filled"
+              aria-current={incidentMatch ? "page" : undefined}
+              label={t("incidents.title")}
+              rightSection={
+                (activeIncidents.data?.items.length ?? 0) > 0 && (
+                  <Badge size="sm" variant={incidentMatch ? "white" : "light"} color="red">
+                    {activeIncidents.data!.items.length}
+                    <VisuallyHidden> {t("incidents.active", { count: activeIncidents.data!.items.length })}</VisuallyHidden>
+                  </Badge>
+                )
+              }
+            />
             {groups.map(
               (group) =>
                 group.items.length > 0 && (
@@ -209,7 +233,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                     </Text>
                     {group.items.map((view) => {
                       const count = counts.data?.counts[view.id];
-                      const active = !ticketMatch && currentView?.id === view.id;
+                      const active = !ticketMatch && !incidentMatch && currentView?.id === view.id;
                       return (
                         <NavLink
                           key={view.id}
@@ -248,6 +272,16 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
           <Center p="xl">
             <Loader aria-label="Loading" />
           </Center>
+        ) : incidentMatch ? (
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label={t("incidents.loading")} />
+              </Center>
+            }
+          >
+            {incidentMatch[1] ? <IncidentPage key={incidentMatch[1]} id={incidentMatch[1]} session={session} /> : <IncidentsPage deskId={desk.id} />}
+          </Suspense>
         ) : ticketMatch ? (
           <Suspense
             fallback={
