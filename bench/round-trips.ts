@@ -39,42 +39,52 @@ try {
     requesterKind === "known"
       ? await importContacts(
           system,
-          Array.from({ length: 50 }, (_, i) => ({ name: `Fan ${i}`, identities: [{ kind: "email" as const, value: `known-${i}@example.com` }] })),
+          Array.from({ length: 50 }, (_, i) => ({
+            name: `Fan ${i}`,
+            identities: [{ kind: "email" as const, value: `known-${i}@example.com` }],
+          })),
         )
       : [];
   const server = await buildServer(app);
   if (path === "intake") await addDeskAddress(system, desk.id, { channel: "email", address: "help@bench.example" });
   const viaIntake = async (i: number) => {
-    await receiveInbound({ db: app.database.db, clock: app.clock, outbox: app.outbox }, {
-      channel: "email",
-      to: "help@bench.example",
-      from: { name: "Bench Fan", identities: [{ kind: "email", value: `fan-${i}@example.com` }] },
-      externalId: `<bench-${i}@mail.example>`,
-      subject: "Ticket won't scan at the door",
-      text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!",
-      receivedAt: new Date(),
-    });
+    await receiveInbound(
+      { db: app.database.db, clock: app.clock, outbox: app.outbox },
+      {
+        channel: "email",
+        to: "help@bench.example",
+        from: { name: "Bench Fan", identities: [{ kind: "email", value: `fan-${i}@example.com` }] },
+        externalId: `<bench-${i}@mail.example>`,
+        subject: "Ticket won't scan at the door",
+        text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!",
+        receivedAt: new Date(),
+      },
+    );
     return { statusCode: 201, body: "" };
   };
   const create = (i: number) =>
-    path === "intake" ? viaIntake(i) : server.inject({
-      method: "POST",
-      url: "/api/v1/tickets",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      payload: {
-        deskId: desk.id,
-        subject: "Ticket won't scan at the door",
-        channel: "email",
-        requester: known.length ? { contactId: known[i % known.length] } : { identities: [{ kind: "email", value: `fan-${i}@example.com` }], name: "Bench Fan" },
-        message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
-        tags: ["door"],
-      },
-    });
+    path === "intake"
+      ? viaIntake(i)
+      : server.inject({
+          method: "POST",
+          url: "/api/v1/tickets",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          payload: {
+            deskId: desk.id,
+            subject: "Ticket won't scan at the door",
+            channel: "email",
+            requester: known.length
+              ? { contactId: known[i % known.length] }
+              : { identities: [{ kind: "email", value: `fan-${i}@example.com` }], name: "Bench Fan" },
+            message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
+            tags: ["door"],
+          },
+        });
   for (let i = 0; i < 20; i++) await create(-1 - i); // warm caches (configuration, prepared statements)
   // PostgreSQL's CPU: the backends serving this database, from /proc (same machine).
-  const backends = (
-    await app.database.executeSql("select pid from pg_stat_activity where datname = current_database()")
-  ).rows.map((r: { pid: number }) => r.pid);
+  const backends = (await app.database.executeSql("select pid from pg_stat_activity where datname = current_database()")).rows.map(
+    (r: { pid: number }) => r.pid,
+  );
   const serverCpuMs = () =>
     backends.reduce((sum: number, pid: number) => {
       try {
@@ -102,13 +112,16 @@ try {
   if (show) for (const [i, text] of last.entries()) console.log(`${String(i + 1).padStart(3)}  ${text.replace(/\s+/g, " ").slice(0, 160)}`);
   await server.close();
   await app.close();
-  report(`Round trips per ticket created through ${path === "intake" ? "intake" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`, [
-    { what: "round trips per ticket (mean)", value: perTicket.reduce((a, b) => a + b, 0) / count, unit: "" },
-    { what: "round trips per ticket (max)", value: Math.max(...perTicket), unit: "" },
-    { what: "Node CPU per ticket (server and client in one process)", value: (cpu.user + cpu.system) / 1000 / count, unit: "ms" },
-    { what: "PostgreSQL CPU per ticket (backends of the database)", value: pgCpu / count, unit: "ms" },
-    { what: "wall time per ticket", value: elapsed / count, unit: "ms" },
-  ]);
+  report(
+    `Round trips per ticket created through ${path === "intake" ? "intake" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`,
+    [
+      { what: "round trips per ticket (mean)", value: perTicket.reduce((a, b) => a + b, 0) / count, unit: "" },
+      { what: "round trips per ticket (max)", value: Math.max(...perTicket), unit: "" },
+      { what: "Node CPU per ticket (server and client in one process)", value: (cpu.user + cpu.system) / 1000 / count, unit: "ms" },
+      { what: "PostgreSQL CPU per ticket (backends of the database)", value: pgCpu / count, unit: "ms" },
+      { what: "wall time per ticket", value: elapsed / count, unit: "ms" },
+    ],
+  );
 } finally {
   await db.drop();
 }
