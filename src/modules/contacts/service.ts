@@ -103,9 +103,24 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactWithIdent
   return { ...row, identities };
 }
 
-/** The contact alone, without identities (one row, one round trip). */
+/**
+ * Contacts this transaction created, as it created them: a new fan's ticket
+ * is scored and given SLA clocks in the same transaction, and those read the
+ * requester again. No other transaction sees the row before the commit; an
+ * update of `contacts` in this one forgets them (`updateContact`, `mergeContacts`).
+ */
+function createdHere(ctx: Ctx): Map<string, ContactRow> | undefined {
+  if (!ctx.batch) return undefined;
+  let map = ctx.batch.state.get("contacts.created") as Map<string, ContactRow> | undefined;
+  if (!map) ctx.batch.state.set("contacts.created", (map = new Map()));
+  return map;
+}
+
+/** The contact alone, without identities (one row, one round trip — none for a contact this transaction created). */
 export async function getContactRow(ctx: Ctx, id: string): Promise<ContactRow> {
   authorize(ctx.actor, "contact.read");
+  const created = createdHere(ctx)?.get(id);
+  if (created) return { ...created };
   const [row] = await ctx.db
     .select()
     .from(contacts)
@@ -241,7 +256,9 @@ export async function createContact(ctx: Ctx, input: NewContact): Promise<Contac
     await tx.batch!.flush(tx.db);
     const stored = identities.length ? tx.batch!.returned<IdentityRow>(`identities:${id}`) : [];
     if (stored.length !== identities.length) throw identityTaken();
-    return { ...tx.batch!.returned<ContactRow>(`contact:${id}`)[0]!, identities: stored };
+    const row = tx.batch!.returned<ContactRow>(`contact:${id}`)[0]!;
+    createdHere(tx)?.set(id, { ...row });
+    return { ...row, identities: stored };
   });
 }
 
@@ -284,6 +301,7 @@ export async function updateContact(ctx: Ctx, id: string, patch: ContactPatch): 
     if (patch.organisationId) await getOrganisation(tx, patch.organisationId);
     const changes = diff(before as unknown as Record<string, unknown>, patch);
     if (Object.keys(changes).length === 0) return before;
+    createdHere(tx)?.clear();
     await tx.db
       .update(contacts)
       .set({ ...patch, updatedAt: tx.clock.now() })
@@ -443,6 +461,7 @@ export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string
       .set({ contactId: targetId, isPrimary: false })
       .where(and(eq(contactIdentities.workspaceId, tx.workspaceId), eq(contactIdentities.contactId, sourceId)));
     const now = tx.clock.now();
+    createdHere(tx)?.clear();
     await tx.db
       .update(contacts)
       .set({ mergedIntoId: targetId, updatedAt: now })

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Reactor } from "../activity/reactors";
 import type { ActivityRow } from "../activity/schema";
 import { tickets } from "../tickets/schema";
+import { heldTicket } from "../tickets/service";
 
 /** The PostgreSQL channel every server process listens on for changes to fan out to agents. */
 export const REALTIME_CHANNEL = "usher_realtime";
@@ -65,6 +66,12 @@ export const realtimeReactor: Reactor = {
       ticketId,
       actorId,
     };
+    // The ticket as this transaction holds it: the NOTIFY goes out with the transaction's last write.
+    const held = ticketId && ctx.batch ? await heldTicket(ctx, ticketId) : undefined;
+    if (held) {
+      ctx.batch!.notify(REALTIME_CHANNEL, JSON.stringify({ ...base, deskId: held.deskId, version: held.version }));
+      return;
+    }
     // One statement: the desk and version are read in the same round trip as the NOTIFY.
     await ctx.db.execute(
       ticketId

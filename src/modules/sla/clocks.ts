@@ -5,7 +5,7 @@ import type { ActivityRow } from "../activity/schema";
 import { type ActivityInput, recordActivities } from "../activity/service";
 import { getContactRow } from "../contacts/service";
 import type { TicketRow, TicketStatus } from "../tickets/schema";
-import { readTicket, setDerivedFields, unsolvedTicketIds } from "../tickets/service";
+import { insertedInTransaction, readTicket, setDerivedFields, unsolvedTicketIds } from "../tickets/service";
 import { type SlaMetric, type SlaPolicyRow, type SlaTargetRow, slaTargets } from "./schema";
 import { type SlaConfig, calendarOf, choosePolicy, slaConfig } from "./service";
 import { achieve, newTarget, nextDue, pause, refresh, reopen, restart, resume } from "./timeline";
@@ -69,16 +69,15 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
   if (!ticket) return;
   if (ticket.mergedIntoId) {
     // Merged away: its clocks stop for good (the ticket it joined carries the conversation on).
+    await flushStagedClocks(ctx, ticketId);
+    keptClocks(ctx)?.set(ticketId, []);
     await ctx.db.delete(slaTargets).where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
     if (ticket.dueAt) await setDerivedFields(ctx, ticket.id, { dueAt: null });
     return;
   }
   const config = await slaConfig(ctx);
   const now = ctx.clock.now();
-  const before = await ctx.db
-    .select()
-    .from(slaTargets)
-    .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
+  const before = await currentClocks(ctx, ticketId);
   const snapshot = new Map(before.map((r) => [r.metric, JSON.stringify(r)]));
 
   const requesterTier = config.policies.some((p) => JSON.stringify(p.conditions).includes("requester.tier"))
@@ -138,12 +137,14 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
   // Write what changed.
   const changed = [...rows.values()].filter((r) => snapshot.get(r.metric) !== JSON.stringify(r));
   const removed = [...snapshot.keys()].filter((m) => !rows.has(m));
+  keptClocks(ctx)?.set(ticketId, [...rows.values()].map((r) => ({ ...r })));
   if (removed.length) {
+    await flushStagedClocks(ctx, ticketId);
     await ctx.db
       .delete(slaTargets)
       .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId), inArray(slaTargets.metric, removed)));
   }
-  if (changed.length) await upsertTargets(ctx, changed);
+  if (changed.length) await stageTargets(ctx, ticketId, changed);
   const due = nextDue([...rows.values()]);
   if ((due?.getTime() ?? null) !== (ticket.dueAt?.getTime() ?? null)) await setDerivedFields(ctx, ticket.id, { dueAt: due });
   for (const row of breached) activities.push(breachActivity(row, ticket.id));
@@ -158,7 +159,63 @@ export const breachActivity = (row: SlaTargetRow, ticketId: string): ActivityInp
   data: { metric: row.metric, dueAt: row.dueAt?.toISOString() ?? null, policyId: row.policyId, targetMinutes: row.targetMinutes },
 });
 
+/**
+ * A transaction's clocks of the tickets it has worked on, as it left them:
+ * every change to a ticket re-reads its clocks, and a new ticket is changed
+ * several times in its own transaction (created, prioritised, routed). A
+ * ticket created in this transaction starts with none. Kept beside the
+ * transaction's write batch (see tickets/cache.ts for the same idea).
+ */
+function keptClocks(ctx: Ctx): Map<string, SlaTargetRow[]> | undefined {
+  const batch = ctx.batch;
+  if (!batch) return undefined;
+  let map = batch.state.get("sla.clocks") as Map<string, SlaTargetRow[]> | undefined;
+  if (!map) batch.state.set("sla.clocks", (map = new Map()));
+  return map;
+}
+
+/** After a write of clocks that bypassed `updateClocks` (a recomputation): read them again. */
+export function forgetClocks(ctx: Ctx): void {
+  ctx.batch?.state.delete("sla.clocks");
+}
+
+async function currentClocks(ctx: Ctx, ticketId: string): Promise<SlaTargetRow[]> {
+  const kept = keptClocks(ctx)?.get(ticketId);
+  if (kept) return kept.map((r) => ({ ...r }));
+  if (ctx.batch && insertedInTransaction(ctx, ticketId)) return [];
+  return ctx.db
+    .select()
+    .from(slaTargets)
+    .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
+}
+
+const stagedName = (ticketId: string) => `sla.targets:${ticketId}`;
+
+/**
+ * The changed clocks go in the transaction's write batch, merged with those
+ * of the ticket staged before and not yet flushed: one upsert per ticket and
+ * statement (an upsert cannot touch a row twice).
+ */
+async function stageTargets(ctx: Ctx, ticketId: string, rows: SlaTargetRow[]): Promise<void> {
+  if (!ctx.batch) return upsertTargets(ctx, rows);
+  const name = stagedName(ticketId);
+  const pending = new Map<string, SlaTargetRow>();
+  if (ctx.batch.holds(name)) for (const r of (ctx.batch.state.get(name) as SlaTargetRow[] | undefined) ?? []) pending.set(r.metric, r);
+  for (const r of rows) pending.set(r.metric, { ...r });
+  const merged = [...pending.values()];
+  ctx.batch.state.set(name, merged);
+  ctx.batch.put(name, upsertTargetsSql(ctx, merged));
+}
+
+async function flushStagedClocks(ctx: Ctx, ticketId: string): Promise<void> {
+  if (ctx.batch?.holds(stagedName(ticketId))) await ctx.batch.flush(ctx.db);
+}
+
 export async function upsertTargets(ctx: Ctx, rows: SlaTargetRow[]): Promise<void> {
+  await upsertTargetsSql(ctx, rows);
+}
+
+function upsertTargetsSql(ctx: Ctx, rows: SlaTargetRow[]) {
   const set = Object.fromEntries(
     [
       "policy_id",
@@ -178,7 +235,7 @@ export async function upsertTargets(ctx: Ctx, rows: SlaTargetRow[]): Promise<voi
       "updated_at",
     ].map((c) => [camel(c), sql.raw(`excluded.${c}`)]),
   );
-  await ctx.db.insert(slaTargets).values(rows).onConflictDoUpdate({ target: [slaTargets.ticketId, slaTargets.metric], set });
+  return ctx.db.insert(slaTargets).values(rows).onConflictDoUpdate({ target: [slaTargets.ticketId, slaTargets.metric], set });
 }
 
 const camel = (s: string) => s.replace(/_(.)/g, (_, c: string) => c.toUpperCase());

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
 import type { Reactor } from "../activity/reactors";
 import { setDueTimes } from "../tickets/service";
+import { forgetClocks } from "./clocks";
 import { slaTargets } from "./schema";
 import { calendarOf, slaConfig } from "./service";
 
@@ -117,7 +118,10 @@ export async function recomputeCalendar(
  * rows (GIN "fast update", the documented setting for bulk changes).
  */
 async function inBatchTransaction(ctx: Ctx, fn: (db: Ctx["db"]) => Promise<void>): Promise<void> {
-  if (ctx.inTx) return fn(ctx.db);
+  if (ctx.inTx) {
+    forgetClocks(ctx);
+    return fn(ctx.db);
+  }
   await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`set local gin_pending_list_limit = '64MB'`);
     await fn(tx);

@@ -4,6 +4,7 @@ import { DomainError, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { recordActivities } from "../activity/service";
 import { authorize, canAccessDesk } from "../identity/policy";
+import { beforeRawWrite, remember } from "./cache";
 import { insertMessage } from "./messages";
 import { nextTicketNumber } from "./numbers";
 import { type TicketRow, messages, ticketLinks, tickets } from "./schema";
@@ -31,6 +32,7 @@ export async function mergeTickets(ctx: Ctx, targetId: string, sourceIds: string
       if (t.status === "closed") throw new DomainError("ticket.merge_invalid", `Ticket #${t.number} is closed`);
     }
     const sourceRows = sources.map((id) => locked.get(id)!);
+    await beforeRawWrite(tx, [targetId, ...sources]);
     await tx.db
       .update(messages)
       .set({ ticketId: targetId })
@@ -44,6 +46,7 @@ export async function mergeTickets(ctx: Ctx, targetId: string, sourceIds: string
       .select({ at: sql<Date>`max(${messages.createdAt})` })
       .from(messages)
       .where(and(eq(messages.workspaceId, tx.workspaceId), eq(messages.ticketId, targetId), sql`${messages.kind} <> 'note'`));
+    await beforeRawWrite(tx, [targetId]);
     const [touched] = await tx.db
       .update(tickets)
       .set({
@@ -53,12 +56,13 @@ export async function mergeTickets(ctx: Ctx, targetId: string, sourceIds: string
       })
       .where(eq(tickets.id, targetId))
       .returning();
-    target = touched!;
+    target = remember(tx, touched!);
 
     const activities = [note.activity];
     for (const source of sourceRows) {
       const closing = await insertMessage(tx, source, { kind: "note", text: `Merged into #${target.number}.` }, source.requesterId);
       activities.push(closing.activity);
+      await beforeRawWrite(tx, [source.id]);
       await tx.db
         .update(tickets)
         .set({ status: "closed", closedAt: tx.clock.now(), mergedIntoId: targetId, updatedAt: tx.clock.now(), version: source.version + 1 })
@@ -125,6 +129,7 @@ export async function splitTicket(ctx: Ctx, ticketId: string, input: { messageId
       updatedAt: now,
       version: 1,
     };
+    await beforeRawWrite(tx, [original.id]);
     await tx.db.insert(tickets).values(row);
     await tx.db
       .update(messages)

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { stage } from "../../platform/batch";
+import { countMessage, remember } from "./cache";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
 import { htmlToText, sanitiseHtml } from "../../platform/html";
@@ -98,6 +99,7 @@ export async function insertMessage(
     createdAt: ctx.clock.now(),
   };
   await stage(ctx, ctx.db.insert(messages).values(message));
+  countMessage(ctx, ticket.id, kind);
   // Attaching updates uploads to point at the message: it must exist first.
   if (attachmentIds.length) await ctx.batch?.flush(ctx.db);
   const attached = await attachUploads(ctx, message.id, attachmentIds);
@@ -282,7 +284,7 @@ async function touch(ctx: Ctx, ticket: TicketRow, what: { firstResponse?: boolea
     })
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, ticket.id)))
     .returning();
-  return row!;
+  return remember(ctx, row!);
 }
 
 // ------------------------------------------------------------------ reading

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Reactor } from "../activity/reactors";
 import { tags, tickets } from "./schema";
+import { beforeRawWrite } from "./cache";
 
 /**
  * Keeps the tag catalogue (names and how many tickets carry each) in step
@@ -39,6 +40,7 @@ export const followMergedContact: Reactor = {
   on: ["contact.merged"],
   async handle(ctx, activity) {
     const { sourceId, targetId } = activity.data as { sourceId: string; targetId: string };
+    await beforeRawWrite(ctx);
     await ctx.db
       .update(tickets)
       .set({ requesterId: targetId })

@@ -11,6 +11,7 @@ import { getCategory, getDesk, listCustomFields } from "../desks/service";
 import { assertDeskAccess, authorize, canAccessDesk, deskFilter } from "../identity/policy";
 import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
+import { beforeRawWrite, cached, countedMessages, derivedName, flushDerived, remember, rememberInsert, stageDerived } from "./cache";
 import { type NewMessage, insertMessage } from "./messages";
 import { nextTicketNumberSql } from "./numbers";
 import { type Channel, type Priority, type TicketRow, type TicketStatus, messages, tickets } from "./schema";
@@ -72,10 +73,15 @@ const SUBJECT_MAX = 500;
 
 // ------------------------------------------------------------------ reading
 
+/** Whether this transaction created the ticket; and the row as this transaction holds it, if it inserted, locked or wrote it (no query). */
+export { insertedInTransaction, cached as heldTicket } from "./cache";
+
 export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<TicketRow> {
   authorize(ctx.actor, "ticket.read");
   const byNumber = typeof idOrNumber === "number" || /^\d{1,9}$/.test(idOrNumber);
-  const [row] = await ctx.db
+  const kept = byNumber ? undefined : await cached(ctx, String(idOrNumber));
+  if (!kept) await flushDerived(ctx);
+  const [row] = kept ? [kept] : await ctx.db
     .select()
     .from(tickets)
     .where(
@@ -88,11 +94,17 @@ export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<
 
 /** Locks the row for the rest of the transaction: concurrent changes queue up instead of overwriting. */
 export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketRow> {
-  const [row] = await ctx.db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
-    .for("update");
+  // A row this transaction inserted, locked or updated is locked already.
+  let row = await cached(ctx, id);
+  if (!row) {
+    await flushDerived(ctx);
+    [row] = await ctx.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
+      .for("update");
+    if (row) row = remember(ctx, row);
+  }
   if (!row) throw notFound("ticket", id);
   assertDeskAccess(ctx.actor, row.deskId, () => notFound("ticket", id));
   return row;
@@ -167,6 +179,7 @@ export async function listTickets(ctx: Ctx, input: TicketQuery = {}): Promise<Pa
   const keys = sortKeys(sort);
   const limit = pageSize(input.limit);
   if (input.conditions) validateConditions(input.conditions);
+  await flushDerived(ctx);
   const rows = await ctx.db
     .select()
     .from(tickets)
@@ -188,6 +201,7 @@ export async function listTickets(ctx: Ctx, input: TicketQuery = {}): Promise<Pa
 export async function countTickets(ctx: Ctx, conditions: ConditionGroup): Promise<number> {
   authorize(ctx.actor, "ticket.read");
   validateConditions(conditions);
+  await flushDerived(ctx);
   const [row] = await ctx.db
     .select({ n: sql<number>`count(*)::int` })
     .from(tickets)
@@ -270,6 +284,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     };
     // Staged: the ticket, its first message, the activities and their jobs go to the database as one statement.
     tx.batch!.add(tx.db.insert(tickets).values({ ...row, number: nextTicketNumberSql(tx.workspaceId) }).returning(), `ticket:${row.id}`, tickets);
+    rememberInsert(tx, row.id, `ticket:${row.id}`);
 
     const activities: ActivityInput[] = [
       {
@@ -294,10 +309,8 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       activities.push({ ...activity, data: { ...activity.data, opening: true } });
     }
     await recordActivities(tx, activities);
-    await tx.batch!.flush(tx.db);
-    // Inline reactors (priority, SLA, routing) may have changed it since the insert: then read it again.
-    const changedInline = activities.some((a) => tx.outbox.inlineFor(a.type).length > 0);
-    return changedInline ? getTicket(tx, row.id) : tx.batch!.returned<TicketRow>(`ticket:${row.id}`)[0]!;
+    // As the inline reactors (priority, SLA, routing) left it.
+    return (await cached(tx, row.id)) ?? getTicket(tx, row.id);
   });
 }
 
@@ -463,11 +476,12 @@ export async function applyPatch(
   for (const k of ["solvedAt", "closedAt", "organisationId"]) delete changes[k];
   if (Object.keys(changes).length === 0) return { ticket: before, changes };
 
-  const [ticket] = await ctx.db
+  const [updated] = await ctx.db
     .update(tickets)
     .set({ ...next, updatedAt: now, version: sql`${tickets.version} + 1` })
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, before.id)))
     .returning();
+  const ticket = remember(ctx, updated!);
   await recordActivities(ctx, [
     {
       type: "ticket.updated",
@@ -478,7 +492,7 @@ export async function applyPatch(
       data: options.cause ?? {},
     },
   ]);
-  return { ticket: ticket!, changes };
+  return { ticket, changes };
 }
 
 // ------------------------------------------------------------------ bulk
@@ -512,6 +526,7 @@ export async function bulkUpdateTickets(ctx: Ctx, ids: string[], patch: TicketPa
 /** Tickets by id, limited to those the actor may see. */
 export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRow[]> {
   if (ids.length === 0) return [];
+  await flushDerived(ctx);
   return ctx.db
     .select()
     .from(tickets)
@@ -526,6 +541,9 @@ export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRo
  * reasons (priority module). Derived, not edited: no activity of their own
  * (the deriving module records what it decided) and no version bump, so an
  * agent's open form does not go stale because a clock moved.
+ *
+ * On a ticket this transaction holds (see cache.ts) the write is staged in
+ * the write batch, merged with any derived write staged before it.
  */
 export async function setDerivedFields(
   ctx: Ctx,
@@ -533,15 +551,19 @@ export async function setDerivedFields(
   fields: { dueAt?: Date | null; priorityScore?: number; priorityReasons?: TicketRow["priorityReasons"] },
 ): Promise<void> {
   if (Object.keys(fields).length === 0) return;
-  await ctx.db
+  const staged = stageDerived(ctx, id, fields);
+  const update = ctx.db
     .update(tickets)
-    .set(fields)
+    .set(staged ?? fields)
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
+  if (staged) ctx.batch!.put(derivedName(id), update);
+  else await update;
 }
 
 /** Due times of many tickets in one statement (an SLA recomputation after a calendar change). */
 export async function setDueTimes(ctx: Ctx, ids: string[], dueAts: (Date | null)[]): Promise<void> {
   if (ids.length === 0) return;
+  await beforeRawWrite(ctx, ids);
   await ctx.db.execute(sql`
     update ${tickets} set due_at = v.due_at
     from unnest(${`{${ids.join(",")}}`}::uuid[], ${`{${dueAts.map((d) => (d ? `"${d.toISOString()}"` : "NULL")).join(",")}}`}::timestamptz[]) as v(id, due_at)
@@ -550,6 +572,9 @@ export async function setDueTimes(ctx: Ctx, ids: string[], dueAts: (Date | null)
 
 /** The current row, read without the actor's desk check (reactors act for Usher). */
 export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
+  const kept = await cached(ctx, id);
+  if (kept) return kept;
+  await flushDerived(ctx);
   const [row] = await ctx.db
     .select()
     .from(tickets)
@@ -560,6 +585,7 @@ export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | unde
 /** Unsolved tickets per assignee and channel (routing's load). */
 export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assigneeId: string; channel: Channel; n: number }[]> {
   if (agentIds.length === 0) return [];
+  await flushDerived(ctx);
   return ctx.db
     .select({ assigneeId: sql<string>`${tickets.assigneeId}`, channel: tickets.channel, n: sql<number>`count(*)::int` })
     .from(tickets)
@@ -575,6 +601,8 @@ export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assignee
 
 /** How many messages of each kind a ticket has (priority signals: has the customer written again?). */
 export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbound: number; outbound: number; note: number }> {
+  const counted = countedMessages(ctx, ticketId);
+  if (counted) return counted;
   const rows = await ctx.db
     .select({ kind: messages.kind, n: sql<number>`count(*)::int` })
     .from(messages)
@@ -587,6 +615,7 @@ export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbou
 
 /** A requester's other unsolved tickets, newest first (priority signals). */
 export async function otherOpenTickets(ctx: Ctx, ticket: Pick<TicketRow, "id" | "requesterId" | "organisationId">): Promise<TicketRow[]> {
+  await flushDerived(ctx);
   return ctx.db
     .select()
     .from(tickets)
@@ -605,6 +634,7 @@ export async function otherOpenTickets(ctx: Ctx, ticket: Pick<TicketRow, "id" | 
 
 /** Ids of a workspace's unsolved tickets after a cursor, in id order (batch jobs). */
 export async function unsolvedTicketIds(ctx: Ctx, after: string | null, limit: number): Promise<string[]> {
+  await flushDerived(ctx);
   const rows = await ctx.db
     .select({ id: tickets.id })
     .from(tickets)

@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { makeAgent, makeTicket, makeWorkspace, uid } from "../../../test/factories";
 import { pendingJobs, settle, useTestApp } from "../../../test/helpers";
 import { ControlledClock } from "../../platform/clock";
+import { inTransaction } from "../../platform/context";
 import { DomainError } from "../../platform/errors";
 import { runReactor } from "../activity/reactors";
 import { listTicketActivities } from "../activity/service";
 import { createCategory, createCustomField } from "../desks/service";
 import { mergeTickets, relatedTickets, splitTicket } from "./merge";
 import { addMessage, listMessages, receiveMessage } from "./messages";
-import { bulkUpdateTickets, getTicket, listTickets, updateTicket } from "./service";
+import { bulkUpdateTickets, getTicket, listTickets, setDerivedFields, setDueTimes, updateTicket } from "./service";
 import { tagCatalogue } from "./reactors";
 import { tickets } from "./schema";
 import { listTags } from "./tags";
@@ -328,5 +329,37 @@ describe("light agents", () => {
     await expectError(addMessage(light.ctx, ticket.id, { kind: "outbound", text: "Hi!" }), "auth.forbidden");
     await expectError(updateTicket(light.ctx, ticket.id, { priority: "urgent" }), "auth.forbidden");
     await expectError(updateTicket(admin.ctx, ticket.id, { assigneeId: light.agent.id }), "ticket.invalid_reference");
+  });
+});
+
+describe("a transaction's own tickets", () => {
+  it("read back exactly as the database holds them, through updates, replies, derived fields, raw re-timing and a merge", async () => {
+    const { admin, desk } = await makeWorkspace(app());
+    const other = await makeTicket(admin.ctx, desk.id);
+    await inTransaction(admin.ctx, async (tx) => {
+      // What the database holds once every staged write has gone out, read past any kept copy.
+      const stored = async (id: string) => {
+        await tx.batch!.flush(tx.db);
+        const [row] = await tx.db.select().from(tickets).where(eq(tickets.id, id));
+        return row;
+      };
+      const expectFresh = async (id: string) => expect(await getTicket(tx, id)).toEqual(await stored(id));
+
+      const ticket = await makeTicket(tx, desk.id, { message: { text: "My barcode is rejected at gate B" } });
+      expect(ticket).toEqual(await stored(ticket.id));
+      await updateTicket(tx, ticket.id, { tags: ["door"], priority: "high" });
+      await expectFresh(ticket.id);
+      await addMessage(tx, ticket.id, { kind: "outbound", text: "Let me look at your order." });
+      await expectFresh(ticket.id);
+      // A derived write staged, then an update whose RETURNING cannot see it yet.
+      await setDerivedFields(tx, ticket.id, { dueAt: new Date("2026-06-13T09:00:00Z"), priorityScore: 42 });
+      await updateTicket(tx, ticket.id, { subject: "Barcode rejected at gate B" });
+      await expectFresh(ticket.id);
+      await setDueTimes(tx, [ticket.id], [new Date("2026-06-14T09:00:00Z")]);
+      await expectFresh(ticket.id);
+      await mergeTickets(tx, ticket.id, [other.id]);
+      await expectFresh(ticket.id);
+      await expectFresh(other.id);
+    });
   });
 });
