@@ -7,6 +7,7 @@ import { slaReactors } from "./modules/sla/reactors";
 import { ticketReactors } from "./modules/tickets/reactors";
 import { realtimeReactors } from "./modules/realtime/reactors";
 import { channelReactors } from "./modules/channels/delivery";
+import { feedbackReactors } from "./modules/feedback/service";
 
 /**
  * Every reactor in Usher. Writers consult this to enqueue; workers run it.
@@ -25,4 +26,5 @@ export const allReactors: readonly Reactor[] = [
   ...slaReactors,
   ...realtimeReactors,
   ...channelReactors,
+  ...feedbackReactors,
 ];

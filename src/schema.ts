@@ -15,3 +15,4 @@ export * from "./modules/priority/schema";
 export * from "./modules/rules/schema";
 export * from "./modules/routing/schema";
 export * from "./modules/intake/schema";
+export * from "./modules/feedback/schema";

@@ -55,6 +55,8 @@ const STATUS_BY_CODE = {
   "webhook.signature_missing": 401,
   "webhook.signature_invalid": 403,
   "channel.delivery_failed": 502,
+  "satisfaction.link_invalid": 404,
+  "satisfaction.expired": 410,
   internal: 500,
 } as const;
 

@@ -420,6 +420,23 @@ export const connectorCursors = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.connector, t.resource] })],
 );
 
+/**
+ * A source's webhook signing secret. Deliveries carry
+ * `Usher-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` (Stripe's
+ * scheme). HMAC needs the secret itself to verify, so it is kept as given —
+ * like a channel's app secret — and shown to an admin only when created.
+ */
+export const commerceWebhookSecrets = pgTable(
+  "commerce_webhook_secrets",
+  {
+    workspaceId: ws(),
+    source: text("source").notNull(),
+    secret: text("secret").notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.source] })],
+);
+
 export type VenueRow = typeof venues.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
