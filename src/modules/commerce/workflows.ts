@@ -624,6 +624,7 @@ export async function exchangeAdmissions(
     const pdf = await ticketPdf({
       locale,
       orderNumber: bundle.order.number,
+      holderName: bundle.order.buyerName,
       event: target,
       venueName: bundle.venue?.name ?? null,
       currency: bundle.order.currency,
@@ -782,6 +783,7 @@ export async function reissueTickets(
     const pdf = await ticketPdf({
       locale,
       orderNumber: bundle.order.number,
+      holderName: bundle.order.buyerName,
       event: bundle.event,
       venueName: bundle.venue?.name ?? null,
       currency: bundle.order.currency,
