@@ -36,6 +36,7 @@ CREATE TABLE "satisfaction_surveys" (
 	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "events" ADD COLUMN "pricing" jsonb;--> statement-breakpoint
 ALTER TABLE "commerce_webhook_secrets" ADD CONSTRAINT "commerce_webhook_secrets_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "satisfaction_settings" ADD CONSTRAINT "satisfaction_settings_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "satisfaction_settings" ADD CONSTRAINT "satisfaction_settings_desk_id_desks_id_fk" FOREIGN KEY ("desk_id") REFERENCES "public"."desks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

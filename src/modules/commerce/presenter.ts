@@ -78,6 +78,7 @@ export const eventSchema = z
     source: z.string(),
     externalId: z.string().nullable(),
     capacity: z.number().int().nullable(),
+    pricing: z.record(z.string(), z.object({ price: money })).nullable(),
     policy: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: "Event" });
@@ -93,6 +94,7 @@ export const presentEvent = (e: EventRow, venueName: string | null = null) => ({
   source: e.source,
   externalId: e.externalId,
   capacity: e.capacity,
+  pricing: e.pricing ?? null,
   policy: e.policy ?? null,
 });
 

@@ -47,7 +47,8 @@ import {
 import { admissionStates, disputeStates, eventStates, orderStates, subscriptionStatuses } from "./schema";
 import { selfServiceRate } from "./stats";
 import { changeSubscription } from "./subscriptions";
-import { decideRequest, exchangeAdmissions, listPendingRequests, requestRefund, transferAdmission, reissueTickets } from "./workflows";
+import { exchangeAdmissions } from "./exchange";
+import { decideRequest, listPendingRequests, requestRefund, transferAdmission, reissueTickets } from "./workflows";
 
 // ------------------------------------------------------------------ request shapes
 
@@ -66,6 +67,8 @@ const venueBody = z
     timezone: timezoneSchema,
   })
   .strict();
+/** Price per place by section ("*": any section), minor units. */
+const pricingBody = z.record(z.string().min(1).max(100), z.object({ price: z.number().int().min(0) }).strict());
 const eventBody = z
   .object({
     externalId: ext,
@@ -74,6 +77,7 @@ const eventBody = z
     timezone: timezoneSchema,
     state: z.enum(eventStates).optional(),
     capacity: z.number().int().min(0).nullish(),
+    pricing: pricingBody.nullish(),
     venue: venueBody.nullish(),
   })
   .strict();
@@ -394,6 +398,7 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
             timezone: timezoneSchema,
             venueId: z.uuid().nullish(),
             capacity: z.number().int().min(0).nullish(),
+            pricing: pricingBody.nullish(),
           })
           .strict(),
         response: { 201: eventSchema, ...problemResponses },

@@ -21,6 +21,8 @@ const ws = () =>
 const at = (name: string) => timestamp(name, { withTimezone: true });
 const money = (name: string) => bigint(name, { mode: "number" });
 
+export type EventPricing = Record<string, { price: number }>;
+
 export const eventStates = ["scheduled", "postponed", "rescheduled", "cancelled"] as const;
 export type EventState = (typeof eventStates)[number];
 export const eventState = pgEnum("event_state", eventStates);
@@ -95,6 +97,12 @@ export const events = pgTable(
     /** When the state last changed: a postponement's "choose within N days" counts from here. */
     stateChangedAt: at("state_changed_at"),
     capacity: integer("capacity"),
+    /**
+     * Price per place by section (minor units, the orders' currency), "*" for
+     * any section: what an exchange to this event costs. Null: unknown, and an
+     * exchange keeps the price paid.
+     */
+    pricing: jsonb("pricing").$type<EventPricing>(),
     /** Per-event override of the workspace's refund policy (partial; see policy-engine.ts). */
     policy: jsonb("policy").$type<Record<string, unknown>>(),
     createdAt: at("created_at").notNull(),
