@@ -9,6 +9,7 @@ import { realtimeReactors } from "./modules/realtime/reactors";
 import { channelReactors } from "./modules/channels/delivery";
 import { notificationReactor } from "./modules/notifications/reactor";
 import { incidentBroadcast } from "./modules/incidents/reactor";
+import { feedbackReactors } from "./modules/feedback/service";
 
 /**
  * Every reactor in Usher. Writers consult this to enqueue; workers run it.
@@ -29,4 +30,5 @@ export const allReactors: readonly Reactor[] = [
   ...channelReactors,
   notificationReactor,
   incidentBroadcast,
+  ...feedbackReactors,
 ];

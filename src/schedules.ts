@@ -2,6 +2,7 @@ import type { App } from "./app";
 import { endOfDay } from "./modules/routing/handover";
 import { runAutomations, workspacesWithAutomations } from "./modules/rules/service";
 import { sweepSla } from "./modules/sla/sweep";
+import { sendDueSurveys } from "./modules/feedback/service";
 
 /**
  * Work that time, not an activity, causes. `everySeconds` runs in every
@@ -29,5 +30,7 @@ export const allSchedules: readonly Schedule[] = [
       return fired;
     },
   },
+  // Surveys whose desk asks for a delay after solving; SKIP LOCKED makes every worker safe to run it.
+  { name: "feedback.surveys", everySeconds: 60, run: (app) => sendDueSurveys(base(app)) },
   { name: "handover.end-of-day", cron: "*/5 * * * *", run: (app) => endOfDay(base(app)) },
 ];

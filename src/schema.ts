@@ -17,3 +17,4 @@ export * from "./modules/routing/schema";
 export * from "./modules/intake/schema";
 export * from "./modules/notifications/schema";
 export * from "./modules/incidents/schema";
+export * from "./modules/feedback/schema";

@@ -18,6 +18,7 @@ import { portalApiRoutes } from "./modules/portal/routes";
 import { publicWebRoutes } from "./modules/portal/web";
 import { ticketRoutes } from "./modules/tickets/routes";
 import { commerceRoutes } from "./modules/commerce/routes";
+import { feedbackRoutes } from "./modules/feedback/routes";
 import { cannedRoutes } from "./modules/canned/routes";
 import { realtimeRoutes } from "./modules/realtime/routes";
 import { viewRoutes } from "./modules/views/routes";
@@ -93,6 +94,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   // register its own inside its encapsulated context, and both would answer every upgrade).
   await server.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await server.register(commerceRoutes);
+  await server.register(feedbackRoutes);
   await server.register(viewRoutes);
   await server.register(cannedRoutes);
   await server.register(realtimeRoutes);

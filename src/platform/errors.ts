@@ -56,7 +56,12 @@ const STATUS_BY_CODE = {
   "intake.rejected": 422,
   "webhook.signature_missing": 401,
   "webhook.signature_invalid": 403,
+  /** Commerce webhooks: a wrong signature is a failed authentication (Stripe answers 400; a client retrying on 4xx is the same). */
+  "webhook.signature_mismatch": 401,
+  "webhook.signature_stale": 401,
   "channel.delivery_failed": 502,
+  "satisfaction.link_invalid": 404,
+  "satisfaction.expired": 410,
   internal: 500,
 } as const;
 

@@ -42,8 +42,18 @@ interface Advertiser {
   name: string;
   campaigns: { id: string; name: string; state: string; budget: number; spent: number; currency: string }[];
 }
+interface PastTicket {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  satisfaction: { rating: "good" | "bad"; comment: string | null } | null;
+}
 interface Customer360 {
   orders: Order[];
+  tickets?: PastTicket[];
+  /** The fan's CSAT over every rated ticket (feedback module). */
+  satisfaction?: { good: number; bad: number; csat: number | null };
   subscriptions: Subscription[];
   advertisers?: Advertiser[];
 }
@@ -102,6 +112,8 @@ export function CustomerPanel({ ticketId }: { ticketId: string }) {
   const orders = Array.isArray(data.orders) ? data.orders : [];
   const subscriptions = Array.isArray(data.subscriptions) ? data.subscriptions : [];
   const advertisers = Array.isArray(data.advertisers) ? data.advertisers : [];
+  const pastTickets = (Array.isArray(data.tickets) ? data.tickets : []).filter((p) => p.id !== ticketId);
+  const satisfaction = data.satisfaction;
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ["ticket", ticketId] });
   };
@@ -123,6 +135,11 @@ export function CustomerPanel({ ticketId }: { ticketId: string }) {
           <Alert color={notice.ok ? "teal" : "red"} withCloseButton onClose={() => setNotice(null)} role="status">
             {notice.text}
           </Alert>
+        )}
+        {satisfaction && (
+          <Text size="sm" data-testid="customer-satisfaction">
+            {satisfaction.csat === null ? t("customer.noRatings") : t("customer.satisfaction", satisfaction)}
+          </Text>
         )}
         {orders.length === 0 && subscriptions.length === 0 && advertisers.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -205,6 +222,25 @@ export function CustomerPanel({ ticketId }: { ticketId: string }) {
                       </List.Item>
                     ))}
                   </List>
+                </List.Item>
+              ))}
+            </List>
+          </div>
+        )}
+        {pastTickets.length > 0 && (
+          <div>
+            <Text size="sm" fw={500}>
+              {t("customer.pastTickets")}
+            </Text>
+            <List size="sm" listStyleType="none">
+              {pastTickets.slice(0, 10).map((p) => (
+                <List.Item key={p.id}>
+                  #{p.number} · {p.subject}{" "}
+                  {p.satisfaction && (
+                    <Badge size="xs" variant="light" color={p.satisfaction.rating === "good" ? "teal" : "red"} title={p.satisfaction.comment ?? undefined}>
+                      {t(`satisfaction.${p.satisfaction.rating}`)}
+                    </Badge>
+                  )}
                 </List.Item>
               ))}
             </List>

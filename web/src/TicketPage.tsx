@@ -44,7 +44,7 @@ import { agentName, useAgents, useTeams } from "./data";
 import { useI18n } from "./i18n";
 import { PRIORITY_COLOR, STATUSES, STATUS_COLOR, channelKey, priorityKey, statusKey } from "./labels";
 import { CustomerPanel } from "./CustomerPanel";
-import { FieldsPanel, HistoryPanel, KnowledgePanel, RequesterPanel, SlaPanel, describeActivity } from "./panels";
+import { FieldsPanel, HistoryPanel, KnowledgePanel, RequesterPanel, SatisfactionPanel, SlaPanel, describeActivity } from "./panels";
 import { realtime, useRealtime } from "./realtime";
 import { navigate, onLinkClick } from "./router";
 import { useToast } from "./toasts";
@@ -240,6 +240,7 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
     <Stack gap="sm">
       <FieldsPanel ticket={ticket} onPatch={onPatch} />
       <SlaPanel ticketId={id} />
+      <SatisfactionPanel ticketId={id} />
     </Stack>
   );
   const requester = (

@@ -265,6 +265,53 @@ export function SlaPanel({ ticketId }: { ticketId: string }) {
   );
 }
 
+/** The shape of GET /tickets/:id/satisfaction (feedback module). */
+interface Survey {
+  state: "scheduled" | "offered" | "rated";
+  dueAt: string;
+  offeredAt: string | null;
+  rating: "good" | "bad" | null;
+  reason: string | null;
+  comment: string | null;
+  ratedAt: string | null;
+}
+
+/** The fan's rating of this ticket, or where its survey stands; nothing when no survey was offered. */
+export function SatisfactionPanel({ ticketId }: { ticketId: string }) {
+  const { t, dateTime } = useI18n();
+  const survey = useQuery({
+    queryKey: ["ticket", ticketId, "satisfaction"],
+    queryFn: () => optional<Survey>(`/tickets/${ticketId}/satisfaction`),
+    retry: false,
+  });
+  const s = survey.data;
+  if (!s) return null;
+  return (
+    <Section title={t("satisfaction.title")}>
+      {s.rating ? (
+        <Stack gap={4}>
+          <Text size="sm">
+            <Badge color={s.rating === "good" ? "teal" : "red"}>{t(`satisfaction.${s.rating}`)}</Badge>
+            {s.reason ? ` · ${t(`satisfaction.reason.${s.reason}` as MessageKey)}` : ""}
+          </Text>
+          {s.comment && (
+            <Text size="sm" component="blockquote" m={0} style={{ whiteSpace: "pre-wrap" }}>
+              “{s.comment}”
+            </Text>
+          )}
+          <Text size="xs" c="dark.4">
+            {t("satisfaction.rated", { time: dateTime(s.ratedAt) })}
+          </Text>
+        </Stack>
+      ) : (
+        <Text size="sm">
+          {s.state === "offered" ? t("satisfaction.offered", { time: dateTime(s.offeredAt) }) : t("satisfaction.scheduled", { time: dateTime(s.dueAt) })}
+        </Text>
+      )}
+    </Section>
+  );
+}
+
 interface Suggestion {
   articleId?: string;
   id?: string;
@@ -350,6 +397,10 @@ export function describeActivity(a: Activity, t: ReturnType<typeof useI18n>["t"]
                 : String(v);
       return `${field}: ${show(before)} → ${show(after)}`;
     });
+  if (a.type === "satisfaction.rated" && (a.data?.rating === "good" || a.data?.rating === "bad")) {
+    const comment = typeof a.data.comment === "string" && a.data.comment ? ` — “${a.data.comment}”` : "";
+    return `${t("satisfaction.activity", { rating: t(`satisfaction.${a.data.rating}`) })}${comment}`;
+  }
   const channel = typeof a.data?.channel === "string" ? ` (${t(channelKey(a.data.channel))})` : "";
   return `${a.type}${channel}${changes.length ? ` — ${changes.join("; ")}` : ""}`;
 }

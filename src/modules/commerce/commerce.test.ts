@@ -13,7 +13,8 @@ import { changeEventState, createEvent, findEventId, findOrderId, loadOrderBundl
 import { SandboxGateway } from "./payments/sandbox";
 import { changeSubscription } from "./subscriptions";
 import { sampleOrder } from "./test-data";
-import { decideRequest, exchangeAdmissions, reissueTickets, requestRefund, transferAdmission } from "./workflows";
+import { exchangeAdmissions } from "./exchange";
+import { decideRequest, reissueTickets, requestRefund, transferAdmission } from "./workflows";
 
 const clock = new ControlledClock("2026-03-01T12:00:00Z");
 const getApp = useTestApp({ clock });
@@ -237,6 +238,65 @@ describe("exchange, transfer, reissue", () => {
     expect(
       await codeOf(exchangeAdmissions(agent.ctx, deps(), { orderId: order2, toEventId: other.id, section: "Circle", seats: ["2", "3"] })),
     ).toBe("exchange.unavailable");
+  });
+
+  it("an exchange keeps the price paid: cheaper places refund the difference, equal ones just swap, dearer ones wait for a supervisor", async () => {
+    const { ws, orderId, ticket, agent, app } = await setup();
+    const d = deps();
+    const laterDate = (name: string, pricing: Record<string, { price: number }>) =>
+      createEvent(ws.admin.ctx, { name, startsAt: new Date("2026-04-10T19:00:00Z"), timezone: "Europe/London", capacity: 100, pricing });
+    const matinee = await laterDate("Aurora Quartet — matinee", { Circle: { price: 3000 }, "*": { price: 4500 } });
+
+    // Cheaper: two £45 seats for two £30 ones — £30 back through the gateway, told in the fan's language.
+    const cheaper = await exchangeAdmissions(agent.ctx, d, { orderId, toEventId: matinee.id, section: "Circle", seats: ["1", "2"], ticketId: ticket.id });
+    expect(cheaper.request).toMatchObject({ state: "completed", amount: 3000 });
+    expect(cheaper.admissions!.map((a) => a.price)).toEqual([3000, 3000]);
+    expect(cheaper.refund).toMatchObject({ amount: 3000, currency: "GBP", state: "succeeded", reason: "exchange_difference" });
+    expect(d.sandbox.refunds.map((r) => r.amount)).toEqual([3000]);
+    const reason = cheaper.decision.reasons.find((r) => r.code === "exchange_refund_difference")!;
+    expect(reason.text).toMatch(/^Нові квитки дешевші на 30,00\sGBP: різницю/);
+    const after = await loadOrderBundle(ws.system, orderId);
+    expect(after.order).toMatchObject({ refundedTotal: 3000, state: "partially_refunded" });
+    const told = (await listMessages(ws.admin.ctx, ticket.id)).items.filter((m) => m.kind === "outbound").at(-1)!;
+    expect(told.text).toContain("різницю ми повертаємо");
+
+    // Equal: the "*" price of the matinee is what was paid; nothing moves but the seats.
+    const same = await sampleOrder(ws.system);
+    const sameId = await findOrderId(ws.system, "test", same.orderExternalId);
+    const swapped = await exchangeAdmissions(agent.ctx, d, { orderId: sameId, toEventId: matinee.id, section: "Stalls", seats: ["5", "6"] });
+    expect(swapped.refund).toBeUndefined();
+    expect(swapped.admissions!.map((a) => a.price)).toEqual([4500, 4500]);
+    expect(swapped.decision.reasons.map((r) => r.code)).toContain("exchange_same_price");
+    expect(d.sandbox.refunds).toHaveLength(1);
+
+    // Dearer: £60 seats — filed for a supervisor, nothing exchanged yet; approved, the exchange runs.
+    const gala = await laterDate("Aurora Quartet — gala", { "*": { price: 6000 } });
+    const dear = await sampleOrder(ws.system);
+    const dearId = await findOrderId(ws.system, "test", dear.orderExternalId);
+    const filed = await exchangeAdmissions(agent.ctx, d, { orderId: dearId, toEventId: gala.id });
+    expect(filed.request).toMatchObject({ state: "pending_approval", amount: 3000, kind: "exchange" });
+    expect(filed.decision).toMatchObject({ needsApproval: true });
+    expect(filed.decision.reasons.find((r) => r.code === "exchange_dearer_approval")!.text).toContain("£30.00 more");
+    expect((await loadOrderBundle(ws.system, dearId)).admissions.every((a) => a.state === "valid")).toBe(true);
+    expect(await codeOf(decideRequest(agent.ctx, d, filed.request.id, { approve: true }))).toBe("auth.forbidden");
+    const supervisor = await makeAgent(app, ws.workspace.id, { role: "supervisor", allDesks: true });
+    const approved = await decideRequest(supervisor.ctx, d, filed.request.id, { approve: true, note: "Paid the £30 by phone" });
+    expect(approved.request.state).toBe("completed");
+    expect(approved.admissions!.map((a) => [a.eventId, a.price])).toEqual([
+      [gala.id, 6000],
+      [gala.id, 6000],
+    ]);
+    expect(approved.refund).toBeUndefined();
+    expect(d.sandbox.refunds).toHaveLength(1);
+
+    // A policy that refuses dearer exchanges says so, and nothing is filed.
+    const strict = await sampleOrder(ws.system);
+    const strictId = await findOrderId(ws.system, "test", strict.orderExternalId);
+    await setEventPolicy(ws.admin.ctx, await findEventId(ws.system, "test", strict.eventExternalId), { dearerExchange: "refuse" });
+    const refused = (await exchangeAdmissions(agent.ctx, d, { orderId: strictId, toEventId: gala.id, section: "Stalls", seats: ["20", "21"] }).catch((e) => e)) as DomainError;
+    expect(refused.code).toBe("exchange.not_eligible");
+    expect((refused.details.reasons as { code: string }[]).map((r) => r.code)).toContain("exchange_dearer_refused");
+    expect((await loadOrderBundle(ws.system, strictId)).admissions.every((a) => a.state === "valid")).toBe(true);
   });
 
   it("transfers one ticket to a friend and reissues the rest with new barcodes", async () => {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, or } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
 import { type ContactWithIdentities, getContact, normaliseIdentity } from "../contacts/service";
+import { type CsatFigure, type TicketSatisfaction, satisfactionOfContact } from "../feedback/reports";
 import { authorize } from "../identity/policy";
 import type { TicketRow } from "../tickets/schema";
 import { getTicket, listTickets } from "../tickets/service";
@@ -51,6 +52,8 @@ export interface Customer360 {
   tickets: TicketRow[];
   /** For an advertiser's people: their organisation's accounts and campaigns (the advertiser desk). */
   advertisers: (AdvertiserAccountRow & { campaigns: CampaignRow[] })[];
+  /** Ratings from the feedback module: per past ticket, and the contact's CSAT over all their rated tickets. */
+  satisfaction: { byTicket: Map<string, TicketSatisfaction>; overall: CsatFigure };
 }
 
 const MAX_ORDERS = 50;
@@ -91,7 +94,7 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
     contact.organisationId ? listAdvertiserAccounts(ctx, contact.organisationId) : [],
   ]);
   const subIds = subRows.map((s) => s.id);
-  const [orderViews, billingRows] = await Promise.all([
+  const [orderViews, billingRows, satisfaction] = await Promise.all([
     withAdmissionsAndPayments(ctx, orderRows),
     subIds.length
       ? ctx.db
@@ -100,6 +103,11 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
           .where(and(eq(billingEntries.workspaceId, ctx.workspaceId), inArray(billingEntries.subscriptionId, subIds)))
           .orderBy(asc(billingEntries.occurredAt))
       : [],
+    satisfactionOfContact(
+      ctx,
+      contactId,
+      ticketPage.items.map((t) => t.id),
+    ),
   ]);
   return {
     contact,
@@ -107,6 +115,7 @@ export async function customer360(ctx: Ctx, contactId: string): Promise<Customer
     subscriptions: subRows.map((s) => ({ ...s, billing: billingRows.filter((b) => b.subscriptionId === s.id) })),
     tickets: ticketPage.items,
     advertisers,
+    satisfaction,
   };
 }
 

@@ -81,6 +81,7 @@ export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknow
         timezone: e.timezone,
         state: e.state ?? "scheduled",
         capacity: e.capacity ?? null,
+        pricing: e.pricing ?? null,
         createdAt: now,
         updatedAt: now,
       }));
@@ -96,6 +97,7 @@ export async function ingest(ctx: Ctx, batch: IngestBatch, options: { skipUnknow
               timezone: sql`excluded.timezone`,
               venueId: sql`coalesce(excluded.venue_id, ${events.venueId})`,
               capacity: sql`coalesce(excluded.capacity, ${events.capacity})`,
+              pricing: sql`coalesce(excluded.pricing, ${events.pricing})`,
               // A postponement's "choose within N days" counts from the change.
               stateChangedAt: sql`case when ${events.state} <> excluded.state then ${now.toISOString()}::timestamptz else ${events.stateChangedAt} end`,
               state: sql`excluded.state`,

@@ -18,6 +18,7 @@ import {
 import {
   type AdmissionRow,
   type EventRow,
+  type EventPricing,
   type EventState,
   type OrderRow,
   type PaymentRow,
@@ -171,6 +172,7 @@ export interface NewEvent {
   timezone: string;
   venueId?: string | null;
   capacity?: number | null;
+  pricing?: EventPricing | null;
 }
 
 export async function createEvent(ctx: Ctx, input: NewEvent): Promise<EventRow> {
@@ -185,6 +187,7 @@ export async function createEvent(ctx: Ctx, input: NewEvent): Promise<EventRow> 
         ...input,
         venueId: input.venueId ?? null,
         capacity: input.capacity ?? null,
+        pricing: input.pricing ?? null,
         createdAt: now,
         updatedAt: now,
       })

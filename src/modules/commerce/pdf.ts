@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import { t } from "../../platform/i18n";
@@ -7,17 +7,12 @@ import { formatMoney } from "./policy-engine";
 /**
  * PDFs: the fan's tickets (one page per admission, its barcode as a QR code)
  * and the chargeback evidence bundle. PDFKit's built-in fonts have no
- * Cyrillic, so a Unicode TrueType font is used when the system has one
- * (Debian: fonts-dejavu-core); without it Ukrainian names would print as
- * blanks.
+ * Cyrillic, so Ukrainian names would print as blanks: DejaVu Sans (Latin,
+ * Cyrillic, Greek) comes with Usher as an npm package rather than from the
+ * operating system, so every install prints the same; PDFKit embeds the
+ * subset of glyphs a document uses.
  */
-const FONT_CANDIDATES = [
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/TTF/DejaVuSans.ttf",
-  "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-];
-const FONT = FONT_CANDIDATES.find((p) => existsSync(p));
+const FONT = createRequire(import.meta.url).resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
 
 function newDocument(title: string): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   // A fixed creation date keeps the same input the same bytes (tests, caching).
@@ -26,7 +21,7 @@ function newDocument(title: string): { doc: PDFKit.PDFDocument; done: Promise<Bu
     margin: 50,
     info: { Title: title, Producer: "Usher", Creator: "Usher", CreationDate: new Date(0) },
   });
-  if (FONT) doc.font(FONT);
+  doc.font(FONT);
   const parts: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => parts.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -41,6 +36,8 @@ export interface TicketPdfInput {
   orderNumber: string;
   event: { name: string; startsAt: Date; timezone: string };
   venueName: string | null;
+  /** The name the tickets are issued to (the buyer's), printed on each. */
+  holderName?: string | null;
   currency: string;
   admissions: { section: string | null; row: string | null; seat: string | null; barcode: string; price: number }[];
   reissuedAt?: Date;
@@ -59,6 +56,7 @@ export async function ticketPdf(input: TicketPdfInput): Promise<Buffer> {
       .text(`${L("when")}: ${when}`);
     if (input.venueName) doc.text(`${L("venue")}: ${input.venueName}`);
     doc.text(`${L("order")}: ${input.orderNumber}`);
+    if (input.holderName) doc.text(`${L("name")}: ${input.holderName}`);
     doc.moveDown();
     const place =
       a.section || a.row || a.seat

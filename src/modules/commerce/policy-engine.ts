@@ -46,6 +46,12 @@ export const refundPolicySchema = z
     postponedChoiceDays: z.number().int().min(0).max(365),
     /** Refunds up to this amount (minor units) go through without an approver; above it, a supervisor approves. */
     autoApproveMax: z.number().int().min(0),
+    /**
+     * An exchange to dearer places: "approval" files it for a supervisor, who
+     * arranges the payment of the difference and approves; "refuse" says no.
+     * (A cheaper one always refunds the difference.)
+     */
+    dearerExchange: z.enum(["approval", "refuse"]).optional(),
   })
   .strict();
 
@@ -62,6 +68,7 @@ export const DEFAULT_POLICY: RefundPolicy = {
   exchangeable: true,
   postponedChoiceDays: 30,
   autoApproveMax: 50_000,
+  dearerExchange: "approval",
 };
 
 /** The workspace policy with an event's override on top. */

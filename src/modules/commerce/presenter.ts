@@ -2,6 +2,7 @@ import { z } from "zod";
 import { iso, isoRequired, nullableTimestamp, timestamp } from "../../platform/present";
 import { contactSchema, presentContact } from "../contacts/presenter";
 import type { TicketRow } from "../tickets/schema";
+import type { TicketSatisfaction } from "../feedback/reports";
 import type { Customer360, OrderView } from "./customer360";
 import type { ChargebackRate } from "./disputes";
 import type { OrderBundle } from "./orders";
@@ -77,6 +78,7 @@ export const eventSchema = z
     source: z.string(),
     externalId: z.string().nullable(),
     capacity: z.number().int().nullable(),
+    pricing: z.record(z.string(), z.object({ price: money })).nullable(),
     policy: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: "Event" });
@@ -92,6 +94,7 @@ export const presentEvent = (e: EventRow, venueName: string | null = null) => ({
   source: e.source,
   externalId: e.externalId,
   capacity: e.capacity,
+  pricing: e.pricing ?? null,
   policy: e.policy ?? null,
 });
 
@@ -255,17 +258,19 @@ const pastTicketSchema = z.object({
   status: z.string(),
   channel: z.string(),
   createdAt: timestamp,
-  satisfaction: z.number().nullable(),
+  satisfaction: z
+    .object({ rating: z.enum(["good", "bad"]), reason: z.string().nullable(), comment: z.string().nullable(), ratedAt: timestamp })
+    .nullable(),
 });
-/** Satisfaction comes from the feedback module when there is one; until then it is null, never invented. */
-const presentPastTicket = (t: TicketRow) => ({
+/** Satisfaction comes from the feedback module: null for a ticket not rated, never invented. */
+const presentPastTicket = (t: TicketRow, rated: TicketSatisfaction | undefined) => ({
   id: t.id,
   number: t.number,
   subject: t.subject,
   status: t.status,
   channel: t.channel,
   createdAt: isoRequired(t.createdAt),
-  satisfaction: null,
+  satisfaction: rated ? { rating: rated.rating, reason: rated.reason, comment: rated.comment, ratedAt: isoRequired(rated.ratedAt) } : null,
 });
 
 export const customerSchema = z
@@ -274,6 +279,8 @@ export const customerSchema = z
     orders: z.array(orderSchema),
     subscriptions: z.array(subscriptionSchema),
     tickets: z.array(pastTicketSchema),
+    /** The contact's CSAT over every rated ticket (good / (good + bad), in %; null with no ratings). */
+    satisfaction: z.object({ good: z.number().int(), bad: z.number().int(), csat: z.number().nullable() }),
   })
   .meta({ id: "Customer360" });
 
@@ -281,7 +288,8 @@ export const presentCustomer = (c: Customer360) => ({
   contact: presentContact(c.contact),
   orders: c.orders.map(presentOrder),
   subscriptions: c.subscriptions.map(presentSubscription),
-  tickets: c.tickets.map(presentPastTicket),
+  tickets: c.tickets.map((t) => presentPastTicket(t, c.satisfaction.byTicket.get(t.id))),
+  satisfaction: c.satisfaction.overall,
   advertisers: c.advertisers.map(presentAdvertiser),
 });
 

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { type Ctx, systemActor } from "../../platform/context";
+import { DomainError } from "../../platform/errors";
 import { idParams, problemResponses } from "../../platform/http";
 import { languageSchema, listOf, timezoneSchema } from "../../platform/validation";
 import { ctxOf } from "../identity/http";
 import { customerOfTicket, findOrders } from "./customer360";
 import { commerceDeps } from "./deps";
 import { chargebackRate, disputeEvidence, getDispute, openDispute, setDisputeState } from "./disputes";
+import { findWorkspaceBySlug, getWorkspace } from "../workspaces/service";
+import { SIGNATURE_HEADER, createWebhookSecret, verifyWebhookSignature } from "./webhook-signing";
 import { ingest, ingestAdvertisers, ingestSubscriptions, listAdvertiserAccounts } from "./ingest";
 import {
   changeEventState,
@@ -43,7 +47,8 @@ import {
 import { admissionStates, disputeStates, eventStates, orderStates, subscriptionStatuses } from "./schema";
 import { selfServiceRate } from "./stats";
 import { changeSubscription } from "./subscriptions";
-import { decideRequest, exchangeAdmissions, listPendingRequests, requestRefund, transferAdmission, reissueTickets } from "./workflows";
+import { exchangeAdmissions } from "./exchange";
+import { decideRequest, listPendingRequests, requestRefund, transferAdmission, reissueTickets } from "./workflows";
 
 // ------------------------------------------------------------------ request shapes
 
@@ -62,6 +67,8 @@ const venueBody = z
     timezone: timezoneSchema,
   })
   .strict();
+/** Price per place by section ("*": any section), minor units. */
+const pricingBody = z.record(z.string().min(1).max(100), z.object({ price: z.number().int().min(0) }).strict());
 const eventBody = z
   .object({
     externalId: ext,
@@ -70,6 +77,7 @@ const eventBody = z
     timezone: timezoneSchema,
     state: z.enum(eventStates).optional(),
     capacity: z.number().int().min(0).nullish(),
+    pricing: pricingBody.nullish(),
     venue: venueBody.nullish(),
   })
   .strict();
@@ -218,7 +226,80 @@ const ingestResult = z.object({
 const period = z.object({ from: when, to: when }).strict();
 const ticketIdParams = z.object({ id: z.union([z.uuid(), z.string().regex(/^\d{1,9}$/, "a ticket id or number")]) }).strict();
 
+const emptyResult = (): z.infer<typeof ingestResult> => ({
+  venues: 0,
+  events: 0,
+  orders: 0,
+  admissions: 0,
+  payments: 0,
+  scans: 0,
+  matchedContacts: 0,
+  subscriptions: 0,
+  advertisers: 0,
+});
+
+async function applyWebhook(ctx: Ctx, source: string, body: z.infer<typeof webhookBody>) {
+  const empty = emptyResult();
+  if (body.type === "subscription.updated") return { id: body.id, applied: { ...empty, subscriptions: (await ingestSubscriptions(ctx, source, [body.data])).length } };
+  const batch = body.type === "event.updated" ? { events: [body.data] } : body.type === "order.updated" ? { orders: [body.data] } : { attendees: [body.data] };
+  return { id: body.id, applied: { ...empty, ...(await ingest(ctx, { source, ...batch })) } };
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    commerceCtx?: Ctx;
+  }
+}
+
+/**
+ * Deliveries signed by the platform (see webhook-signing.ts), for platforms
+ * that cannot hold an API token. The signature is checked on the bytes sent,
+ * before the body is validated or anything is written; the workspace is in
+ * the path, the source's secret proves the sender.
+ */
+async function signedWebhookRoutes(server: FastifyInstance): Promise<void> {
+  server.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: 1024 * 1024 }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    try {
+      done(null, JSON.parse((body as Buffer).toString("utf8")));
+    } catch {
+      done(new DomainError("request.invalid_json", "The body is not valid JSON"), undefined);
+    }
+  });
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const usher = server.usher;
+  app.post(
+    "/webhooks/commerce/:workspace/:source",
+    {
+      schema: {
+        tags: ["commerce"],
+        summary: "A ticketing platform's webhook delivery, signed with the source's secret (Usher-Signature: t=…,v1=…)",
+        security: [],
+        params: z.object({ workspace: z.string().min(1).max(100), source: sourceSchema }).strict(),
+        headers: z.object({ "usher-signature": z.string().max(2000).optional() }).loose(),
+        body: webhookBody,
+        response: { 202: z.object({ id: z.string(), applied: ingestResult }), ...problemResponses },
+      },
+      preValidation: async (request) => {
+        const { workspace: slug, source } = request.params as { workspace: string; source: string };
+        const workspace = await findWorkspaceBySlug(usher.database.db, slug);
+        const header = request.headers[SIGNATURE_HEADER];
+        if (!workspace) {
+          // Same answers as a known workspace with no secret: which workspaces exist is not told.
+          if (!header) throw new DomainError("webhook.signature_missing", "The Usher-Signature header is missing");
+          throw new DomainError("webhook.signature_mismatch", "The Usher-Signature does not match this source's signing secret");
+        }
+        const ctx = usher.ctx(workspace.id, systemActor(`webhook:${source}`));
+        await verifyWebhookSignature(ctx, source, typeof header === "string" ? header : undefined, request.rawBody ?? Buffer.alloc(0));
+        request.commerceCtx = ctx;
+      },
+    },
+    async (request, reply) => reply.status(202).send(await applyWebhook(request.commerceCtx!, request.params.source, request.body)),
+  );
+}
+
 export async function commerceRoutes(server: FastifyInstance): Promise<void> {
+  await server.register(signedWebhookRoutes);
   const app = server.withTypeProvider<ZodTypeProvider>();
   const tags = ["commerce"];
   const deps = () => commerceDeps(server.usher.config);
@@ -263,40 +344,36 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        summary: "A ticketing platform's webhook delivery (one change in an envelope); safe to deliver twice",
+        summary: "A webhook delivery sent with an API token (scripts); platforms sign theirs instead — see /webhooks/commerce/{workspace}/{source}",
         params: z.object({ source: sourceSchema }).strict(),
         body: webhookBody,
         response: { 202: z.object({ id: z.string(), applied: ingestResult }), ...problemResponses },
       },
     },
+    async (request, reply) => reply.status(202).send(await applyWebhook(ctxOf(request), request.params.source, request.body)),
+  );
+
+  app.post(
+    "/api/v1/commerce/webhook-secrets/:source",
+    {
+      schema: {
+        tags,
+        summary: "Make (or replace) a source's webhook signing secret; it is shown this once",
+        params: z.object({ source: sourceSchema }).strict(),
+        response: {
+          201: z.object({ source: z.string(), secret: z.string(), createdAt: z.string(), url: z.string() }).meta({ id: "WebhookSecret" }),
+          ...problemResponses,
+        },
+      },
+    },
     async (request, reply) => {
       const ctx = ctxOf(request);
-      const source = request.params.source;
-      const body = request.body;
-      const empty = {
-        venues: 0,
-        events: 0,
-        orders: 0,
-        admissions: 0,
-        payments: 0,
-        scans: 0,
-        matchedContacts: 0,
-        subscriptions: 0,
-        advertisers: 0,
-      };
-      let applied = empty;
-      if (body.type === "subscription.updated")
-        applied = { ...empty, subscriptions: (await ingestSubscriptions(ctx, source, [body.data])).length };
-      else {
-        const batch =
-          body.type === "event.updated"
-            ? { events: [body.data] }
-            : body.type === "order.updated"
-              ? { orders: [body.data] }
-              : { attendees: [body.data] };
-        applied = { ...empty, ...(await ingest(ctx, { source, ...batch })) };
-      }
-      return reply.status(202).send({ id: body.id, applied });
+      const made = await createWebhookSecret(ctx, request.params.source);
+      const { slug } = await getWorkspace(server.usher.database.db, ctx.workspaceId);
+      return reply
+        .status(201)
+        .header("cache-control", "no-store")
+        .send({ ...made, createdAt: made.createdAt.toISOString(), url: `${server.usher.config.publicUrl}/webhooks/commerce/${slug}/${made.source}` });
     },
   );
 
@@ -321,6 +398,7 @@ export async function commerceRoutes(server: FastifyInstance): Promise<void> {
             timezone: timezoneSchema,
             venueId: z.uuid().nullish(),
             capacity: z.number().int().min(0).nullish(),
+            pricing: pricingBody.nullish(),
           })
           .strict(),
         response: { 201: eventSchema, ...problemResponses },

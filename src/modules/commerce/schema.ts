@@ -21,6 +21,8 @@ const ws = () =>
 const at = (name: string) => timestamp(name, { withTimezone: true });
 const money = (name: string) => bigint(name, { mode: "number" });
 
+export type EventPricing = Record<string, { price: number }>;
+
 export const eventStates = ["scheduled", "postponed", "rescheduled", "cancelled"] as const;
 export type EventState = (typeof eventStates)[number];
 export const eventState = pgEnum("event_state", eventStates);
@@ -95,6 +97,12 @@ export const events = pgTable(
     /** When the state last changed: a postponement's "choose within N days" counts from here. */
     stateChangedAt: at("state_changed_at"),
     capacity: integer("capacity"),
+    /**
+     * Price per place by section (minor units, the orders' currency), "*" for
+     * any section: what an exchange to this event costs. Null: unknown, and an
+     * exchange keeps the price paid.
+     */
+    pricing: jsonb("pricing").$type<EventPricing>(),
     /** Per-event override of the workspace's refund policy (partial; see policy-engine.ts). */
     policy: jsonb("policy").$type<Record<string, unknown>>(),
     createdAt: at("created_at").notNull(),
@@ -418,6 +426,23 @@ export const connectorCursors = pgTable(
     syncedAt: at("synced_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.connector, t.resource] })],
+);
+
+/**
+ * A source's webhook signing secret. Deliveries carry
+ * `Usher-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` (Stripe's
+ * scheme). HMAC needs the secret itself to verify, so it is kept as given —
+ * like a channel's app secret — and shown to an admin only when created.
+ */
+export const commerceWebhookSecrets = pgTable(
+  "commerce_webhook_secrets",
+  {
+    workspaceId: ws(),
+    source: text("source").notNull(),
+    secret: text("secret").notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.source] })],
 );
 
 export type VenueRow = typeof venues.$inferSelect;

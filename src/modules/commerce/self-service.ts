@@ -7,7 +7,8 @@ import { type Customer360, type OrderView, customer360 } from "./customer360";
 import type { CommerceDeps } from "./deps";
 import { decisionsFor, listEvents } from "./orders";
 import type { Decision } from "./policy-engine";
-import { type Outcome, exchangeAdmissions, reissueTickets, requestRefund } from "./workflows";
+import { exchangeAdmissions } from "./exchange";
+import { type Outcome, reissueTickets, requestRefund } from "./workflows";
 
 /**
  * The same workflows, offered to the fan in the portal where policy allows.

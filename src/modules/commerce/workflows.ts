@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { type Ctx, inTransaction, systemActor, withActor } from "../../platform/context";
 import { DomainError, forbidden, invalid, notFound } from "../../platform/errors";
 import { t } from "../../platform/i18n";
@@ -11,14 +11,13 @@ import { addMessage, uploadAttachment } from "../tickets/messages";
 import type { TicketRow } from "../tickets/schema";
 import { getTicket } from "../tickets/service";
 import type { CommerceDeps } from "./deps";
-import { type OrderBundle, getEvent, loadOrderBundle, policyForEvent } from "./orders";
+import { type OrderBundle, loadOrderBundle, policyForEvent } from "./orders";
 import { GatewayError, type PaymentGateway } from "./payments/gateway";
-import { formatWhen, ticketPdf } from "./pdf";
-import { type Decision, decideExchange, decideRefund, formatMoney } from "./policy-engine";
+import { ticketPdf } from "./pdf";
+import { type Decision, decideRefund, formatMoney } from "./policy-engine";
 import {
   type AdmissionRow,
   type CommerceRequestRow,
-  type EventRow,
   type PaymentRow,
   type RefundRow,
   type RequestKind,
@@ -29,7 +28,8 @@ import {
 } from "./schema";
 
 /**
- * The workflows that run themselves: refund, exchange, transfer, reissue.
+ * The workflows that run themselves: refund, transfer, reissue (exchange is
+ * in exchange.ts).
  * Each one locks the order, asks the policy engine, and then either does the
  * work (within policy and thresholds) or files a request for an approver.
  * Every step is an activity; when there is a ticket, the fan is told on it,
@@ -64,13 +64,13 @@ export interface Outcome {
   pdf?: Buffer;
 }
 
-const viaOf = (ctx: Ctx, via?: Via): Via => via ?? (ctx.actor.kind === "agent" ? "agent" : "system");
+export const viaOf = (ctx: Ctx, via?: Via): Via => via ?? (ctx.actor.kind === "agent" ? "agent" : "system");
 
-function authorizeAct(ctx: Ctx) {
+export function authorizeAct(ctx: Ctx) {
   authorize(ctx.actor, "commerce.act");
 }
 
-async function localeOf(ctx: Ctx, bundle: OrderBundle, ticket?: TicketRow | null): Promise<string | null> {
+export async function localeOf(ctx: Ctx, bundle: OrderBundle, ticket?: TicketRow | null): Promise<string | null> {
   if (ticket?.language) return ticket.language;
   const contactId = ticket?.requesterId ?? bundle.order.contactId;
   if (!contactId) return null;
@@ -78,7 +78,7 @@ async function localeOf(ctx: Ctx, bundle: OrderBundle, ticket?: TicketRow | null
   return contact?.locale ?? null;
 }
 
-async function ticketOf(ctx: Ctx, ticketId?: string | null): Promise<TicketRow | null> {
+export async function ticketOf(ctx: Ctx, ticketId?: string | null): Promise<TicketRow | null> {
   return ticketId ? getTicket(ctx, ticketId) : null;
 }
 
@@ -224,7 +224,7 @@ function refusal(
   return new DomainError(code, message, { ...extra, reasons: decision.reasons });
 }
 
-function chooseAdmissions(bundle: OrderBundle, ids: string[] | undefined, _locale: string | null): AdmissionRow[] {
+export function chooseAdmissions(bundle: OrderBundle, ids: string[] | undefined, _locale: string | null): AdmissionRow[] {
   if (!ids?.length) {
     const valid = bundle.admissions.filter((a) => a.state === "valid");
     // Nothing valid left: report on all of them, so the refusal says why (scanned, refunded…).
@@ -236,7 +236,7 @@ function chooseAdmissions(bundle: OrderBundle, ids: string[] | undefined, _local
   return bundle.admissions.filter((a) => ids.includes(a.id));
 }
 
-async function executeRefund(
+export async function executeRefund(
   ctx: Ctx,
   deps: CommerceDeps,
   bundle: OrderBundle,
@@ -406,8 +406,20 @@ export async function decideRequest(
       });
     }
     if (request.kind === "subscription_credit" && request.subscriptionId) return decideCredit(tx, deps, request, input);
+    if (request.kind === "exchange" && request.orderId) {
+      const { decideExchangeRequest } = await import("./exchange");
+      const settle = async (state: "completed" | "rejected") => {
+        const [row] = await tx.db
+          .update(commerceRequests)
+          .set({ state, decidedByAgentId: tx.actor.kind === "agent" ? tx.actor.agentId : null, decidedAt: tx.clock.now(), note: input.note ?? null })
+          .where(eq(commerceRequests.id, id))
+          .returning();
+        return row!;
+      };
+      return decideExchangeRequest(tx, deps, request, input.approve, settle, input.note ?? null);
+    }
     if (request.kind !== "refund" || !request.orderId)
-      throw new DomainError("commerce.request_decided", "Only refunds and credits wait for approval");
+      throw new DomainError("commerce.request_decided", "Only refunds, dearer exchanges and credits wait for approval");
     const stored = request.input as unknown as RefundInput;
     const ticket = request.ticketId ? await getTicket(withActor(tx, systemActor("commerce")), request.ticketId) : null;
     const bundle = await loadOrderBundle(tx, request.orderId, { forUpdate: true });
@@ -498,195 +510,6 @@ async function decideCredit(
   const stored = request.input as { amount: number; currency: string; billingEntryId: string; reason?: string; ticketId?: string | null };
   await changeSubscription(ctx, deps, request.subscriptionId!, { action: "credit", ...stored }, { request: row! });
   return { request: row!, decision };
-}
-
-// ------------------------------------------------------------------ exchange
-
-export interface ExchangeInput {
-  orderId: string;
-  admissionIds?: string[];
-  toEventId: string;
-  section?: string | null;
-  row?: string | null;
-  /** Seats wanted, one per admission, in order; none: general admission / any. */
-  seats?: string[];
-  ticketId?: string | null;
-}
-
-export async function exchangeAdmissions(
-  ctx: Ctx,
-  deps: CommerceDeps,
-  input: ExchangeInput,
-  options: { via?: Via } = {},
-): Promise<Outcome> {
-  authorizeAct(ctx);
-  const via = viaOf(ctx, options.via);
-  return inTransaction(ctx, async (tx) => {
-    const ticket = await ticketOf(tx, input.ticketId);
-    const bundle = await loadOrderBundle(tx, input.orderId, { forUpdate: true });
-    const locale = await localeOf(tx, bundle, ticket);
-    const chosen = chooseAdmissions(bundle, input.admissionIds, locale);
-    const policy = await policyForEvent(tx, bundle.event);
-    const decision = decideExchange({
-      policy,
-      event: bundle.event,
-      purchasedAt: bundle.order.purchasedAt,
-      currency: bundle.order.currency,
-      admissions: chosen,
-      now: tx.clock.now(),
-      locale,
-    });
-    const blocked = chosen.filter((a) => a.state !== "valid");
-    if (blocked.length) {
-      throw new DomainError(
-        blocked.some((a) => a.state === "scanned") ? "refund.admission_scanned" : "admission.invalid_state",
-        "Only valid tickets can be exchanged",
-        {
-          admissionIds: blocked.map((a) => a.id),
-          reasons: decision.reasons,
-        },
-      );
-    }
-    if (!decision.eligible)
-      throw new DomainError("exchange.not_eligible", "This exchange is outside the exchange policy", { reasons: decision.reasons });
-    const target = await getEvent(tx, input.toEventId);
-    if (target.id === bundle.event.id && !input.seats?.length && !input.section) {
-      throw invalid([{ path: "toEventId", message: "choose another date, or other seats" }]);
-    }
-    if (target.state === "cancelled" || target.startsAt <= tx.clock.now())
-      throw new DomainError("exchange.unavailable", `${target.name} on that date is not on sale`);
-    if (input.seats && input.seats.length !== chosen.length)
-      throw invalid([{ path: "seats", message: `one seat for each of the ${chosen.length} tickets` }]);
-    // Without new seats, the same seats are wanted at the other date: they must be free there too.
-    const sameSeats = !input.seats?.length && !input.section && chosen.every((a) => a.seat);
-    await assertAvailable(
-      tx,
-      deps,
-      target,
-      chosen.length,
-      sameSeats ? { ...input, section: chosen[0]!.section, row: chosen[0]!.row, seats: chosen.map((a) => a.seat!) } : input,
-    );
-
-    const now = tx.clock.now();
-    await tx.db
-      .update(admissions)
-      .set({ state: "exchanged", updatedAt: now })
-      .where(
-        and(
-          eq(admissions.workspaceId, tx.workspaceId),
-          inArray(
-            admissions.id,
-            chosen.map((a) => a.id),
-          ),
-        ),
-      );
-    const created = await tx.db
-      .insert(admissions)
-      .values(
-        chosen.map((a, i) => ({
-          id: newId(),
-          workspaceId: tx.workspaceId,
-          orderId: bundle.order.id,
-          eventId: target.id,
-          externalId: null,
-          section: input.section ?? a.section,
-          row: input.row ?? a.row,
-          seat: input.seats?.[i] ?? (input.section ? null : a.seat),
-          barcode: newBarcode(),
-          price: a.price,
-          fees: a.fees,
-          state: "valid" as const,
-          holderContactId: a.holderContactId,
-          replacesId: a.id,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning();
-    const request = await fileRequest(tx, {
-      kind: "exchange",
-      state: "completed",
-      orderId: bundle.order.id,
-      ticketId: ticket?.id ?? null,
-      contactId: bundle.order.contactId,
-      via,
-      input: { ...input },
-      decision,
-    });
-    await recordActivities(tx, [
-      activity("admission.exchanged", bundle, ticket, {
-        requestId: request.id,
-        toEventId: target.id,
-        from: chosen.map((a) => a.id),
-        to: created.map((a) => a.id),
-      }),
-    ]);
-    const pdf = await ticketPdf({
-      locale,
-      orderNumber: bundle.order.number,
-      event: target,
-      venueName: bundle.venue?.name ?? null,
-      currency: bundle.order.currency,
-      admissions: created,
-    });
-    await tell(
-      tx,
-      ticket,
-      t(locale, "commerce:notify.exchange_done", {
-        order: bundle.order.number,
-        event: target.name,
-        when: formatWhen(target.startsAt, target.timezone, locale),
-      }),
-      { filename: `tickets-${bundle.order.number}.pdf`, content: pdf },
-    );
-    return { request, decision, admissions: created, pdf };
-  });
-}
-
-/** Seats and places at the target event: through the event's connector when it has one, else Usher's own seat map. */
-async function assertAvailable(ctx: Ctx, deps: CommerceDeps, target: EventRow, quantity: number, input: ExchangeInput) {
-  const connector = deps.connectors[target.source];
-  if (connector && target.externalId) {
-    let availability;
-    try {
-      availability = await connector.checkAvailability(target.externalId, { quantity, section: input.section });
-    } catch (err) {
-      throw new DomainError("connector.failed", `${target.source} did not say whether places are free: ${(err as Error).message}`);
-    }
-    if (!availability.available)
-      throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, { remaining: availability.remaining });
-    return;
-  }
-  const held = ["valid", "scanned", "transferred"] as const;
-  if (target.capacity !== null) {
-    const [row] = await ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(admissions)
-      .where(and(eq(admissions.workspaceId, ctx.workspaceId), eq(admissions.eventId, target.id), inArray(admissions.state, [...held])));
-    if ((row?.n ?? 0) + quantity > target.capacity)
-      throw new DomainError("exchange.unavailable", `Not enough places left for ${target.name}`, {
-        remaining: target.capacity - (row?.n ?? 0),
-      });
-  }
-  if (input.seats?.length) {
-    const taken = await ctx.db
-      .select({ seat: admissions.seat })
-      .from(admissions)
-      .where(
-        and(
-          eq(admissions.workspaceId, ctx.workspaceId),
-          eq(admissions.eventId, target.id),
-          inArray(admissions.state, [...held]),
-          input.section ? eq(admissions.section, input.section) : undefined,
-          input.row ? eq(admissions.row, input.row) : undefined,
-          inArray(admissions.seat, input.seats),
-        ),
-      );
-    if (taken.length)
-      throw new DomainError("exchange.unavailable", `Seats ${taken.map((s) => s.seat).join(", ")} are taken`, {
-        taken: taken.map((s) => s.seat),
-      });
-  }
 }
 
 // ------------------------------------------------------------------ transfer
@@ -782,6 +605,7 @@ export async function reissueTickets(
     const pdf = await ticketPdf({
       locale,
       orderNumber: bundle.order.number,
+      holderName: bundle.order.buyerName,
       event: bundle.event,
       venueName: bundle.venue?.name ?? null,
       currency: bundle.order.currency,
@@ -864,7 +688,7 @@ export async function fileRequest(
   return row!;
 }
 
-function activity(
+export function activity(
   type: string,
   bundle: OrderBundle,
   ticket: TicketRow | null,

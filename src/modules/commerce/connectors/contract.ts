@@ -25,6 +25,8 @@ export interface IncomingEvent {
   timezone: string;
   state?: EventState;
   capacity?: number | null;
+  /** Price per place by section, "*" for any (see events.pricing). */
+  pricing?: Record<string, { price: number }> | null;
   venue?: IncomingVenue | null;
 }
 
@@ -92,6 +94,8 @@ export interface Availability {
   available: boolean;
   /** Places left, when the platform says. */
   remaining: number | null;
+  /** The price of one place (minor units), when the platform says: an exchange settles against it. */
+  price?: number | null;
 }
 
 export interface Connector {

@@ -7,7 +7,7 @@ import { DomainError } from "../../../platform/errors";
 import { customerOfTicket } from "../customer360";
 import { findEventId, findOrderId } from "../orders";
 import { SandboxGateway } from "../payments/sandbox";
-import { exchangeAdmissions } from "../workflows";
+import { exchangeAdmissions } from "../exchange";
 import { EventbriteConnector } from "./eventbrite";
 import { syncConnector } from "./sync";
 

@@ -5,6 +5,7 @@ import { MAX_FILES } from "../service";
 import { helpCenterRoutes } from "./helpcenter-routes";
 import { portalRoutes } from "./portal-routes";
 import { commercePortalRoutes } from "../../commerce/portal-web";
+import { feedbackWebRoutes } from "../../feedback/web";
 import { installFormParsers } from "./site";
 
 /**
@@ -40,4 +41,5 @@ export async function publicWebRoutes(server: FastifyInstance) {
   await helpCenterRoutes(server);
   await portalRoutes(server);
   await commercePortalRoutes(server);
+  await feedbackWebRoutes(server);
 }
