@@ -176,4 +176,24 @@ describe("SLA, priority, rules and routing over the API", { timeout: 30_000 }, (
     expectProblem(await as(agent), 403, "auth.forbidden");
     expect((await as(supervisor)).statusCode).toBe(201);
   });
+
+  it("a list read after a change shows the change, however many reads came before it (admin screens reload their lists)", async () => {
+    const { admin, desk } = await makeWorkspace(app);
+    const api = client(await tokenFor(admin.ctx));
+    const names = async (url: string, pick: (item: Record<string, unknown>) => unknown) => (await api.get(url)).json().items.map(pick);
+    // The workspace's first ticket installs the default configuration (in its transaction), as in production.
+    const first = await api.post("/api/v1/tickets", { deskId: desk.id, subject: "Hello", channel: "email", requester: { identities: [{ kind: "email", value: "first@example.com" }] } });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(await names("/api/v1/routing/configs", (c) => c.deskId)).toEqual([]);
+    expect(await names("/api/v1/sla/calendars", (c) => c.name)).toEqual(["Business hours", "Event hours"]);
+    expect((await api.post("/api/v1/routing/configs", { deskId: desk.id, strategy: "least_loaded" })).statusCode).toBe(201);
+    expect((await api.post("/api/v1/sla/calendars", { name: "Night shift", timeZone: "Europe/Kyiv", alwaysOpen: true })).statusCode).toBe(201);
+    expect(await names("/api/v1/routing/configs", (c) => c.deskId)).toEqual([desk.id]);
+    expect(await names("/api/v1/sla/calendars", (c) => c.name)).toEqual(["Business hours", "Event hours", "Night shift"]);
+    const factor = await api.post("/api/v1/priority/factors", { key: "vip_fan", label: "VIP fan", points: 6 });
+    expect(factor.statusCode, factor.body).toBe(201);
+    expect(await names("/api/v1/priority/factors", (f) => f.key)).toContain("vip_fan");
+    await api.patch(`/api/v1/priority/factors/${factor.json().id}`, { points: 7 });
+    expect((await api.get("/api/v1/priority/factors")).json().items.find((f: { key: string }) => f.key === "vip_fan").points).toBe(7);
+  });
 });
