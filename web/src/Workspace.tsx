@@ -26,8 +26,10 @@ import { realtime, useOnline, useRealtime } from "./realtime";
 import { navigate, onLinkClick, useLocation } from "./router";
 import { Shortcuts } from "./Shortcuts";
 import { ToastProvider, useToast } from "./toasts";
+import { ADMIN_SECTIONS, canAdminister, sectionKey } from "./admin/sections";
 
 const TicketPage = lazy(() => import("./TicketPage"));
+const AdminArea = lazy(() => import("./admin/AdminArea"));
 
 export function viewName(view: View, t: ReturnType<typeof useI18n>["t"]): string {
   return view.kind === "builtin" && view.key ? t(`views.builtin.${view.key}` as MessageKey) : view.name;
@@ -65,6 +67,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
   const viewList = views.data?.items ?? [];
   const ticketMatch = /^\/tickets\/(\d+)/.exec(path);
   const viewMatch = /^\/views\/([^/]+)/.exec(path);
+  const adminMatch = /^\/admin(?:\/([a-z]+))?/.exec(path);
   const currentViewId = viewMatch ? decodeURIComponent(viewMatch[1]!) : "my_open";
   const currentView = viewList.find((v) => v.id === currentViewId) ?? viewList[0];
 
@@ -202,23 +205,16 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
               (group) =>
                 group.items.length > 0 && (
                   <div key={group.label}>
-                    <Text size="xs" fw={700} c="dark.4" tt="uppercase" px="sm" mt="sm" mb={4} component="h2">
-                      {group.label}
-                    </Text>
+                    <NavHeading>{group.label}</NavHeading>
                     {group.items.map((view) => {
                       const count = counts.data?.counts[view.id];
-                      const active = !ticketMatch && currentView?.id === view.id;
+                      const active = !ticketMatch && !adminMatch && currentView?.id === view.id;
                       return (
-                        <NavLink
+                        <NavItem
                           key={view.id}
                           href={`/views/${encodeURIComponent(view.id)}`}
-                          onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
-                            onLinkClick(e);
-                            nav.close();
-                          }}
+                          onNavigate={nav.close}
                           active={active}
-                          variant="filled"
-                          aria-current={active ? "page" : undefined}
                           label={viewName(view, t)}
                           rightSection={
                             count !== undefined && (
@@ -239,6 +235,20 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                 ),
             )}
           </nav>
+          {canAdminister(session) && (
+            <nav aria-label={t("admin.title")}>
+              <NavHeading>{t("admin.title")}</NavHeading>
+              {ADMIN_SECTIONS.map((section) => (
+                <NavItem
+                  key={section}
+                  href={`/admin/${section}`}
+                  onNavigate={nav.close}
+                  active={adminMatch?.[1] === section}
+                  label={t(sectionKey(section))}
+                />
+              ))}
+            </nav>
+          )}
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main">
@@ -246,6 +256,16 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
           <Center p="xl">
             <Loader aria-label="Loading" />
           </Center>
+        ) : adminMatch ? (
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label={t("admin.loading")} />
+              </Center>
+            }
+          >
+            <AdminArea section={adminMatch[1] ?? "calendars"} session={session} />
+          </Suspense>
         ) : ticketMatch ? (
           <Suspense
             fallback={
@@ -266,6 +286,32 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
       </AppShell.Main>
       <Shortcuts opened={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </AppShell>
+  );
+}
+
+function NavHeading({ children }: { children: React.ReactNode }) {
+  return (
+    <Text size="xs" fw={700} c="dark.4" tt="uppercase" px="sm" mt="sm" mb={4} component="h2">
+      {children}
+    </Text>
+  );
+}
+
+/** A link of the navigation: followed without a page load, marked as the current page, and closing the phone menu. */
+function NavItem(props: { href: string; label: string; active: boolean; onNavigate(): void; rightSection?: React.ReactNode }) {
+  return (
+    <NavLink
+      href={props.href}
+      onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
+        onLinkClick(e);
+        props.onNavigate();
+      }}
+      active={props.active}
+      variant="filled"
+      aria-current={props.active ? "page" : undefined}
+      label={props.label}
+      rightSection={props.rightSection}
+    />
   );
 }
 
