@@ -112,6 +112,10 @@ describe("the admin screens", () => {
     const after = await listPolicies(ctx());
     expect(after.findIndex((p) => p.id === policy.id)).toBe(index - 1);
     expect(after[index]!.id).toBe(before[index - 1]!.id);
+    // The list as it now stands on a fresh load; its summaries name desks and fields, not ids.
+    await admin.goto(`${usher.url}/admin/sla`);
+    await admin.locator("[data-item='Kyiv VIPs']").getByText("Contact tier is VIP").waitFor();
+    await admin.locator("[data-item^='Box office e-mail']").getByText(/^Desk is Box office/).waitFor();
     await shot(admin, "sla-policies-desktop");
 
     // A calendar a policy counts in is refused (409 automation.in_use), and says why.

@@ -221,12 +221,32 @@ function ConditionRow(props: {
   );
 }
 
-/** A short reading of a condition group for list summaries. */
-export function describeConditions(group: ConditionGroup | undefined, t: ReturnType<typeof useI18n>["t"]): string {
-  const all = group?.all ?? [];
-  const any = group?.any ?? [];
-  if (!all.length && !any.length) return t("admin.conditions.always");
-  const show = (c: Condition | ConditionGroup) =>
-    "field" in c ? `${c.field} ${t(`admin.op.${c.op}` as MessageKey)}${c.value === undefined ? "" : ` ${Array.isArray(c.value) ? c.value.join(", ") : String(c.value)}`}` : "(…)";
-  return [all.map(show).join(` ${t("admin.conditions.and")} `), any.map(show).join(` ${t("admin.conditions.or")} `)].filter(Boolean).join("; ");
+/** A short reading of a condition group for list summaries: fields by their labels, desks and teams by their names. */
+export function useDescribeConditions(): (group: ConditionGroup | undefined) => string {
+  const { t } = useI18n();
+  const desks = useDesks();
+  const teams = useTeams();
+  const fieldLabel = (field: string) => {
+    const key = `admin.field.${field}` as MessageKey;
+    return t(key) === key ? field : t(key);
+  };
+  const valueLabel = (field: string, v: unknown) => {
+    const kind = kindOf(field);
+    if (kind === "desk") return desks.data?.items.find((d) => d.id === v)?.name ?? String(v);
+    if (kind === "team") return teams.data?.items.find((x) => x.id === v)?.name ?? String(v);
+    const def = FIELDS[field];
+    return def?.label && def.values?.includes(String(v)) ? t(def.label(String(v))) : String(v);
+  };
+  const show = (c: Condition | ConditionGroup): string => {
+    if (!("field" in c)) return "(…)";
+    if (c.op === "within_next_hours" || c.op === "older_than_hours") return `${fieldLabel(c.field)} ${t(`admin.op.${c.op}.n` as MessageKey, { n: Number(c.value) })}`;
+    const values = c.value === undefined ? "" : ` ${(Array.isArray(c.value) ? c.value : [c.value]).map((v) => valueLabel(c.field, v)).join(", ")}`;
+    return `${fieldLabel(c.field)} ${t(`admin.op.${c.op}` as MessageKey)}${values}`;
+  };
+  return (group) => {
+    const all = group?.all ?? [];
+    const any = group?.any ?? [];
+    if (!all.length && !any.length) return t("admin.conditions.always");
+    return [all.map(show).join(` ${t("admin.conditions.and")} `), any.map(show).join(` ${t("admin.conditions.or")} `)].filter(Boolean).join("; ");
+  };
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { get, put } from "../api";
 import { type MessageKey, useI18n } from "../i18n";
 import { useToast } from "../toasts";
-import { ConditionsEditor, conditionPaths, describeConditions } from "./ConditionsEditor";
+import { ConditionsEditor, conditionPaths, useDescribeConditions } from "./ConditionsEditor";
 import { EditorForm } from "./forms";
 import { useSaveItem, useSubmit } from "./problems";
 import { ResourceList } from "./ResourceList";
@@ -16,6 +16,7 @@ const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 /** The priority table: factors whose points add up to a ticket's score, and the bands the score maps to. */
 export function Priority() {
   const { t } = useI18n();
+  const describeConditions = useDescribeConditions();
   return (
     <ResourceList<PriorityFactor>
       title={t("admin.priority")}
@@ -24,7 +25,7 @@ export function Priority() {
       newLabel={t("admin.priority.new")}
       header={<BandsForm />}
       summary={(f) =>
-        [signed(f.points), f.key, f.signal ? t(signalKey(f.signal)) : "", describeConditions(f.conditions, t), f.action ? t("admin.priority.attach") : ""]
+        [signed(f.points), f.key, f.signal ? t(signalKey(f.signal)) : "", describeConditions(f.conditions), f.action ? t("admin.priority.attach") : ""]
           .filter(Boolean)
           .join(" · ")
       }

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useDesks } from "../data";
 import { type MessageKey, useI18n } from "../i18n";
 import { ActionsEditor, actionPaths, describeActions } from "./ActionsEditor";
-import { ConditionsEditor, conditionPaths, describeConditions } from "./ConditionsEditor";
+import { ConditionsEditor, conditionPaths, useDescribeConditions } from "./ConditionsEditor";
 import { EditorForm, Fieldset } from "./forms";
 import { useSaveItem } from "./problems";
 import { ResourceList } from "./ResourceList";
@@ -15,6 +15,7 @@ const PLURAL: Record<RuleKind, "triggers" | "automations" | "macros"> = { trigge
 /** Triggers, time-based automations or macros: one screen, three kinds. */
 export function Rules({ kind }: { kind: RuleKind }) {
   const { t } = useI18n();
+  const describeConditions = useDescribeConditions();
   const desks = useDesks();
   const screen = PLURAL[kind];
   return (
@@ -30,7 +31,7 @@ export function Rules({ kind }: { kind: RuleKind }) {
       summary={(r) => (
         <>
           {kind === "trigger" && <div>{r.events.map((e) => t(`admin.event.${e}` as MessageKey)).join(", ")}</div>}
-          {kind !== "macro" && <div>{describeConditions(r.conditions, t)}</div>}
+          {kind !== "macro" && <div>{describeConditions(r.conditions)}</div>}
           {kind === "macro" && r.deskId && <div>{desks.data?.items.find((d) => d.id === r.deskId)?.name}</div>}
           <div>→ {describeActions(r.actions, t)}</div>
         </>

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { get } from "../api";
 import { type MessageKey, useI18n } from "../i18n";
-import { ConditionsEditor, conditionPaths, describeConditions } from "./ConditionsEditor";
+import { ConditionsEditor, conditionPaths, useDescribeConditions } from "./ConditionsEditor";
 import { EditorForm, Fieldset, duration } from "./forms";
 import { useSaveItem } from "./problems";
 import { ResourceList, listKey } from "./ResourceList";
@@ -15,6 +15,7 @@ const useCalendars = () => useQuery({ queryKey: listKey("/sla/calendars"), query
 /** SLA policies: tried in order, the first whose conditions hold gives the ticket its targets. */
 export function SlaPolicies() {
   const { t } = useI18n();
+  const describeConditions = useDescribeConditions();
   const calendars = useCalendars();
   const calendarName = (id: string | null) => (id ? (calendars.data?.items.find((c) => c.id === id)?.name ?? "?") : t("admin.sla.calendarTime"));
   return (
@@ -26,7 +27,7 @@ export function SlaPolicies() {
       newLabel={t("admin.sla.new")}
       summary={(p) => (
         <>
-          <div>{describeConditions(p.conditions, t)}</div>
+          <div>{describeConditions(p.conditions)}</div>
           <div>
             {p.targets.map((target) => `${t(metricKey(target.metric))} ${duration(target.minutes, t)}`).join(" · ")} —{" "}
             {p.businessTime ? t("admin.sla.businessIn", { calendar: calendarName(p.calendarId) }) : calendarName(null)}
