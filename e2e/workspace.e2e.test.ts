@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../src/modules/demo/seed";
@@ -14,16 +12,16 @@ import { addMessage, listMessages } from "../src/modules/tickets/messages";
 import { settle } from "../test/helpers";
 import { createArticle, listArticles } from "../src/modules/kb/articles";
 import { buildWeb } from "../web/build";
-import { type Browser, DESKTOP, PHONE, launchBrowser, seriousA11yViolations } from "./browser";
+import { type Browser, DESKTOP, PHONE, launchBrowser } from "./browser";
 import { type RunningUsher, startUsher } from "./usher";
+import { DEMO_PASSWORD, axe, noHorizontalScroll, shot as saveShot, signInToWorkspace } from "./workspace";
 
 /**
  * The agent workspace in Debian's Chromium: two agents in two browsers on
  * the demo world. With USHER_SCREENSHOTS set (npm run screenshots:web) the
  * inbox and the ticket page are saved at desktop and phone size.
  */
-const SHOTS = process.env.USHER_SCREENSHOTS;
-const PASSWORD = "usher-demo-password";
+const PASSWORD = DEMO_PASSWORD;
 let usher: RunningUsher;
 let sam: Browser;
 let olena: Browser;
@@ -42,33 +40,8 @@ afterAll(async () => {
   await usher?.close();
 });
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `workspace-${name}.png`), fullPage: false });
-}
-
-async function noHorizontalScroll(page: Page) {
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  expect(scroll, "the page scrolls sideways").toBeLessThanOrEqual(client);
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${usher.url}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel("E-mail").fill(email);
-  await page.locator("input[name=password]").fill(PASSWORD);
-  await page.keyboard.press("Enter");
-  await page.getByTestId("inbox").waitFor();
-}
-
-/** The serious and critical axe-core violations, short enough to read in a failure. */
-async function axe(page: Page) {
-  return (await seriousA11yViolations(page)).map((v) => ({
-    id: v.id,
-    nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${(n as { failureSummary?: string }).failureSummary ?? ""}`.slice(0, 300)),
-  }));
-}
+const shot = (page: Page, name: string) => saveShot(page, `workspace-${name}`);
+const signIn = (page: Page, email: string) => signInToWorkspace(page, usher.url, email);
 
 const ctx = () => usher.app.ctx(workspaceId, systemActor("test"));
 

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 export const WEB_DIST = join(import.meta.dirname, "..", "web", "dist");
 
 /** Client-side routes of the agent workspace: each serves the app's index.html. */
-const CLIENT_ROUTES = ["/", "/sign-in", "/inbox", "/inbox/*", "/views/*", "/tickets/*", "/incidents", "/incidents/*"];
+const CLIENT_ROUTES = ["/", "/sign-in", "/inbox", "/inbox/*", "/views/*", "/tickets/*", "/incidents", "/incidents/*", "/admin", "/admin/*"];
 
 const CSP_BASE = [
   "default-src 'self'",

@@ -16,7 +16,7 @@ describe("the agent workspace's web server", () => {
     const server = Fastify();
     await server.register(webAppRoutes, { root });
     server.get("/help", async () => "help center");
-    for (const url of ["/", "/sign-in", "/inbox", "/views/my_open", "/views/01234567-89ab-7def-8123-456789abcdef", "/tickets/42"]) {
+    for (const url of ["/", "/sign-in", "/inbox", "/views/my_open", "/views/01234567-89ab-7def-8123-456789abcdef", "/tickets/42", "/admin", "/admin/calendars"]) {
       const res = await server.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body).toContain("<div id=root>");

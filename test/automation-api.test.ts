@@ -4,7 +4,7 @@ import type { App } from "../src/app";
 import { createApiToken } from "../src/modules/identity/auth";
 import { ControlledClock } from "../src/platform/clock";
 import { buildServer } from "../src/server";
-import { makeAgent, makeWorkspace } from "./factories";
+import { TEST_PASSWORD, makeAgent, makeWorkspace } from "./factories";
 import { openTestApp } from "./helpers";
 
 /** The SLA, priority, rules and routing API: shapes, permissions and hostile input. */
@@ -122,7 +122,7 @@ describe("SLA, priority, rules and routing over the API", { timeout: 30_000 }, (
     expect(applied.statusCode, applied.body).toBe(200);
     expect(applied.json()).toMatchObject({ tags: ["resend"], assigneeId: admin.agent.id, status: "open" });
     const audit = await api.get(`/api/v1/rules/${macro.json().id}/audit`);
-    expect(audit.json().items).toEqual([expect.objectContaining({ ticketId: ticket.id, actorId: admin.agent.id, changes: expect.objectContaining({ tags: [[], ["resend"]] }) })]);
+    expect(audit.json().items).toEqual([expect.objectContaining({ ticketId: ticket.id, ticket: { number: ticket.number, subject: "Lost my e-ticket" }, actorId: admin.agent.id, changes: expect.objectContaining({ tags: [[], ["resend"]] }) })]);
     expectProblem(await api.post(`/api/v1/tickets/${ticket.id}/macros/00000000-0000-4000-8000-000000000000`), 404, "not_found");
     expectProblem(await api.post("/api/v1/rules/dry-run", { rule: { kind: "trigger", actions: [{ type: "add_tags", tags: ["x"] }] } }), 400, "validation.failed");
   });
@@ -151,5 +151,49 @@ describe("SLA, priority, rules and routing over the API", { timeout: 30_000 }, (
     expect(report.statusCode, report.body).toBe(200);
     expect(report.json().agents[0]).toMatchObject({ agent: { id: agent.agent.id }, tickets: [{ ticket: { id: routed.json().id }, notes: [] }] });
     expectProblem(await agentApi.get("/api/v1/handover?date=yesterday"), 400, "validation.failed");
+  });
+
+  it("the session lists what the agent may do: only supervisors and admins may manage automation, and the API agrees", async () => {
+    const { workspace, desk } = await makeWorkspace(app);
+    const sessionOf = async (role: "agent" | "supervisor") => {
+      const email = `${role}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@lumen.example`;
+      await makeAgent(app, workspace.id, { role, email, deskIds: [desk.id] });
+      const signIn = await server.inject({ method: "POST", url: "/api/v1/auth/sign-in", payload: { email, password: TEST_PASSWORD } });
+      expect(signIn.statusCode, signIn.body).toBe(200);
+      const cookies = { usher_session: signIn.cookies.find((c) => c.name === "usher_session")!.value };
+      const session = await server.inject({ method: "GET", url: "/api/v1/auth/session", cookies });
+      expect(session.json().permissions).toEqual(signIn.json().permissions);
+      return { permissions: session.json().permissions as string[], cookies, csrf: signIn.json().csrfToken as string };
+    };
+    const agent = await sessionOf("agent");
+    const supervisor = await sessionOf("supervisor");
+    expect(agent.permissions).toContain("ticket.reply");
+    expect(agent.permissions).not.toContain("automation.manage");
+    expect(supervisor.permissions).toContain("automation.manage");
+    expect(supervisor.permissions).not.toContain("workspace.admin");
+    const body = { name: "Night desk", timeZone: "UTC", alwaysOpen: true };
+    const as = (who: typeof agent) => server.inject({ method: "POST", url: "/api/v1/sla/calendars", cookies: who.cookies, headers: { "x-csrf-token": who.csrf }, payload: body });
+    expectProblem(await as(agent), 403, "auth.forbidden");
+    expect((await as(supervisor)).statusCode).toBe(201);
+  });
+
+  it("a list read after a change shows the change, however many reads came before it (admin screens reload their lists)", async () => {
+    const { admin, desk } = await makeWorkspace(app);
+    const api = client(await tokenFor(admin.ctx));
+    const names = async (url: string, pick: (item: Record<string, unknown>) => unknown) => (await api.get(url)).json().items.map(pick);
+    // The workspace's first ticket installs the default configuration (in its transaction), as in production.
+    const first = await api.post("/api/v1/tickets", { deskId: desk.id, subject: "Hello", channel: "email", requester: { identities: [{ kind: "email", value: "first@example.com" }] } });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(await names("/api/v1/routing/configs", (c) => c.deskId)).toEqual([]);
+    expect(await names("/api/v1/sla/calendars", (c) => c.name)).toEqual(["Business hours", "Event hours"]);
+    expect((await api.post("/api/v1/routing/configs", { deskId: desk.id, strategy: "least_loaded" })).statusCode).toBe(201);
+    expect((await api.post("/api/v1/sla/calendars", { name: "Night shift", timeZone: "Europe/Kyiv", alwaysOpen: true })).statusCode).toBe(201);
+    expect(await names("/api/v1/routing/configs", (c) => c.deskId)).toEqual([desk.id]);
+    expect(await names("/api/v1/sla/calendars", (c) => c.name)).toEqual(["Business hours", "Event hours", "Night shift"]);
+    const factor = await api.post("/api/v1/priority/factors", { key: "vip_fan", label: "VIP fan", points: 6 });
+    expect(factor.statusCode, factor.body).toBe(201);
+    expect(await names("/api/v1/priority/factors", (f) => f.key)).toContain("vip_fan");
+    await api.patch(`/api/v1/priority/factors/${factor.json().id}`, { points: 7 });
+    expect((await api.get("/api/v1/priority/factors")).json().items.find((f: { key: string }) => f.key === "vip_fan").points).toBe(7);
   });
 });

@@ -47,6 +47,7 @@ import { CustomerPanel } from "./CustomerPanel";
 import { FieldsPanel, HistoryPanel, KnowledgePanel, RequesterPanel, SatisfactionPanel, SlaPanel, describeActivity } from "./panels";
 import { realtime, useRealtime } from "./realtime";
 import { navigate, onLinkClick } from "./router";
+import { MacroMenu } from "./Macros";
 import { useToast } from "./toasts";
 import { isTyping } from "./Workspace";
 
@@ -192,6 +193,17 @@ function TicketView({ initial, session }: { initial: Ticket; session: Session })
           <Text size="xs" c="dark.4">
             {t("ticket.due", { time: dateTime(ticket.dueAt) })}
           </Text>
+        )}
+        {session.agent.role !== "light_agent" && (
+          <MacroMenu
+            ticket={ticket}
+            onApplied={(updated) => {
+              queryClient.setQueryData(["ticket", id], updated);
+              if (!outdated) setSeen((s) => ({ ...s, version: updated.version }));
+              void queryClient.invalidateQueries({ queryKey: ["ticket", id] });
+              void queryClient.invalidateQueries({ queryKey: ["counts"] });
+            }}
+          />
         )}
       </Group>
       <Text size="sm" c="indigo.8" role="status" aria-live="polite" data-testid="presence" mih={20}>

@@ -28,10 +28,12 @@ import { realtime, useOnline, useRealtime } from "./realtime";
 import { navigate, onLinkClick, useLocation } from "./router";
 import { Shortcuts } from "./Shortcuts";
 import { ToastProvider, useToast } from "./toasts";
+import { ADMIN_SECTIONS, canAdminister, sectionKey } from "./admin/sections";
 
 const TicketPage = lazy(() => import("./TicketPage"));
 const IncidentsPage = lazy(() => import("./Incidents").then((m) => ({ default: m.IncidentsPage })));
 const IncidentPage = lazy(() => import("./Incidents").then((m) => ({ default: m.IncidentPage })));
+const AdminArea = lazy(() => import("./admin/AdminArea"));
 
 export function viewName(view: View, t: ReturnType<typeof useI18n>["t"]): string {
   return view.kind === "builtin" && view.key ? t(`views.builtin.${view.key}` as MessageKey) : view.name;
@@ -71,6 +73,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
   const viewMatch = /^\/views\/([^/]+)/.exec(path);
   const incidentMatch = /^\/incidents(?:\/([0-9a-f-]{36}))?\/?$/.exec(path);
   const activeIncidents = useActiveIncidents();
+  const adminMatch = /^\/admin(?:\/([a-z]+))?/.exec(path);
   const currentViewId = viewMatch ? decodeURIComponent(viewMatch[1]!) : "my_open";
   const currentView = viewList.find((v) => v.id === currentViewId) ?? viewList[0];
 
@@ -205,15 +208,10 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
       <AppShell.Navbar p="xs" aria-label={t("views.title")}>
         <ScrollArea>
           <nav aria-label={t("views.title")}>
-            <NavLink
+            <NavItem
               href="/incidents"
-              onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
-                onLinkClick(e);
-                nav.close();
-              }}
+              onNavigate={nav.close}
               active={!!incidentMatch}
-              variant="filled"
-              aria-current={incidentMatch ? "page" : undefined}
               label={t("incidents.title")}
               rightSection={
                 (activeIncidents.data?.items.length ?? 0) > 0 && (
@@ -228,23 +226,16 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
               (group) =>
                 group.items.length > 0 && (
                   <div key={group.label}>
-                    <Text size="xs" fw={700} c="dark.4" tt="uppercase" px="sm" mt="sm" mb={4} component="h2">
-                      {group.label}
-                    </Text>
+                    <NavHeading>{group.label}</NavHeading>
                     {group.items.map((view) => {
                       const count = counts.data?.counts[view.id];
-                      const active = !ticketMatch && !incidentMatch && currentView?.id === view.id;
+                      const active = !ticketMatch && !incidentMatch && !adminMatch && currentView?.id === view.id;
                       return (
-                        <NavLink
+                        <NavItem
                           key={view.id}
                           href={`/views/${encodeURIComponent(view.id)}`}
-                          onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
-                            onLinkClick(e);
-                            nav.close();
-                          }}
+                          onNavigate={nav.close}
                           active={active}
-                          variant="filled"
-                          aria-current={active ? "page" : undefined}
                           label={viewName(view, t)}
                           rightSection={
                             count !== undefined && (
@@ -265,6 +256,20 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
                 ),
             )}
           </nav>
+          {canAdminister(session) && (
+            <nav aria-label={t("admin.title")}>
+              <NavHeading>{t("admin.title")}</NavHeading>
+              {ADMIN_SECTIONS.map((section) => (
+                <NavItem
+                  key={section}
+                  href={`/admin/${section}`}
+                  onNavigate={nav.close}
+                  active={adminMatch?.[1] === section}
+                  label={t(sectionKey(section))}
+                />
+              ))}
+            </nav>
+          )}
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main">
@@ -281,6 +286,16 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
             }
           >
             {incidentMatch[1] ? <IncidentPage key={incidentMatch[1]} id={incidentMatch[1]} session={session} /> : <IncidentsPage deskId={desk.id} />}
+          </Suspense>
+        ) : adminMatch ? (
+          <Suspense
+            fallback={
+              <Center p="xl">
+                <Loader aria-label={t("admin.loading")} />
+              </Center>
+            }
+          >
+            <AdminArea section={adminMatch[1] ?? "calendars"} session={session} />
           </Suspense>
         ) : ticketMatch ? (
           <Suspense
@@ -302,6 +317,32 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
       </AppShell.Main>
       <Shortcuts opened={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </AppShell>
+  );
+}
+
+function NavHeading({ children }: { children: React.ReactNode }) {
+  return (
+    <Text size="xs" fw={700} c="dark.4" tt="uppercase" px="sm" mt="sm" mb={4} component="h2">
+      {children}
+    </Text>
+  );
+}
+
+/** A link of the navigation: followed without a page load, marked as the current page, and closing the phone menu. */
+function NavItem(props: { href: string; label: string; active: boolean; onNavigate(): void; rightSection?: React.ReactNode }) {
+  return (
+    <NavLink
+      href={props.href}
+      onClick={(e: React.MouseEvent<HTMLAnchorElement>) => {
+        onLinkClick(e);
+        props.onNavigate();
+      }}
+      active={props.active}
+      variant="filled"
+      aria-current={props.active ? "page" : undefined}
+      label={props.label}
+      rightSection={props.rightSection}
+    />
   );
 }
 

@@ -15,7 +15,11 @@ export interface Session {
   agent: Agent;
   workspace: { id: string; slug: string; name: string };
   csrfToken: string | null;
+  /** Policy actions the agent may perform (e.g. `automation.manage`); the server checks again on every call. */
+  permissions?: string[];
 }
+
+export const can = (session: Session, action: string) => session.permissions?.includes(action) ?? false;
 export interface Desk {
   id: string;
   key: string;
@@ -177,3 +181,5 @@ export async function optional<T>(path: string): Promise<T | null> {
 export const get = <T>(path: string) => api<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>("PATCH", path, body);
+export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, body);
+export const del = (path: string) => api<void>("DELETE", path);

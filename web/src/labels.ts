@@ -2,6 +2,7 @@ import type { MessageKey } from "./i18n";
 
 export const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
+export const CHANNELS = ["email", "chat", "sms", "whatsapp", "messenger", "instagram", "social", "in_app", "voice", "phone", "portal", "api"] as const;
 export const SORTS = ["priority", "due", "-updated"] as const;
 
 export const statusKey = (s: string) => `status.${s}` as MessageKey;

@@ -408,6 +408,16 @@ export function describeActivity(a: Activity, t: ReturnType<typeof useI18n>["t"]
 export function HistoryPanel({ activities }: { activities: Activity[] | undefined }) {
   const { t, dateTime } = useI18n();
   const agents = useAgents();
+  // Changes made by a trigger, automation or macro carry its id: say which (agents can read macros' names, managers every rule's).
+  const rules = useQuery({ queryKey: ["rules"], queryFn: () => get<{ items: { id: string; name: string }[] }>("/rules"), staleTime: 60_000 });
+  const ruleName = (id: unknown) => rules.data?.items.find((r) => r.id === id)?.name;
+  const byRule = (a: Activity) => {
+    const macro = ruleName(a.data?.macro);
+    if (macro) return ` · ${t("history.byMacro", { name: macro })}`;
+    if (!a.data?.rule) return "";
+    const rule = ruleName(a.data.rule);
+    return ` · ${rule ? t("history.byRule", { name: rule }) : t("history.aRule")}`;
+  };
   return (
     <Section title={t("ticket.history")}>
       {!activities?.length ? (
@@ -424,7 +434,10 @@ export function HistoryPanel({ activities }: { activities: Activity[] | undefine
                     ? t("history.system")
                     : a.actor.kind}
               </Text>
-              <Text size="sm">{describeActivity(a, t)}</Text>
+              <Text size="sm">
+                {describeActivity(a, t)}
+                {byRule(a)}
+              </Text>
             </li>
           ))}
         </Stack>

@@ -79,6 +79,12 @@ export function can(actor: Actor, action: Action): boolean {
   return ALLOWED[actor.kind === "agent" ? actor.role : "system"].has(action);
 }
 
+/** Everything the actor may do: the web app shows only what the server would allow (the server still checks). */
+export function permissionsOf(actor: Actor): Action[] {
+  if (actor.kind === "contact") return [];
+  return [...ALLOWED[actor.kind === "agent" ? actor.role : "system"]].sort();
+}
+
 export function authorize(actor: Actor, action: Action, message?: string): void {
   if (!can(actor, action)) throw forbidden(message ?? `Your role may not ${describe(action)}`);
 }

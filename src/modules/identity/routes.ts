@@ -6,6 +6,7 @@ import { cursorSchema, keySchema, languageSchema, limitSchema, pageOf, timezoneS
 import { getWorkspace } from "../workspaces/service";
 import { createApiToken, listApiTokens, revokeApiToken, signIn, signOut } from "./auth";
 import { SESSION_COOKIE, clearSessionCookie, ctxOf, setSessionCookie } from "./http";
+import { permissionsOf } from "./policy";
 import { roles } from "./schema";
 import { agentSchema, presentAgent, presentTeam, presentToken, teamSchema, tokenSchema } from "./presenter";
 import { createAgent, createTeam, deleteTeam, getAgent, getTeam, listAgents, listTeams, updateAgent, updateTeam } from "./service";
@@ -62,6 +63,7 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
             agent: agentSchema,
             workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
             csrfToken: z.string(),
+            permissions: z.array(z.string()),
           }),
           ...problemResponses,
         },
@@ -78,6 +80,7 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
         agent: presentAgent(session.agent),
         workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name },
         csrfToken: session.csrfToken,
+        permissions: permissionsOf(session.actor),
       };
     },
   );
@@ -100,6 +103,8 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
             agent: agentSchema,
             workspace: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
             csrfToken: z.string().nullable(),
+            /** What the agent may do (policy actions): the web app shows admin screens only to those who may use them. */
+            permissions: z.array(z.string()),
           }),
           ...problemResponses,
         },
@@ -112,6 +117,7 @@ export async function identityRoutes(server: FastifyInstance): Promise<void> {
         agent: presentAgent(request.auth!.agent),
         workspace: { id: workspace.id, slug: workspace.slug, name: workspace.name },
         csrfToken: request.auth!.csrfToken ?? null,
+        permissions: permissionsOf(ctx.actor),
       };
     },
   );

@@ -8,8 +8,8 @@ import { ctxOf } from "../identity/http";
 import { conditionGroupSchema } from "../tickets/conditions";
 import { presentTicket, ticketSchema } from "../tickets/presenter";
 import { type RuleAction, ruleActionSchema } from "./actions";
-import { type RuleRow, type RuleRunRow, ruleKinds, triggerEvents } from "./schema";
-import { applyMacro, createRule, deleteRule, dryRun, getRule, listRuleRuns, listRules, updateRule } from "./service";
+import { type RuleRow, ruleKinds, triggerEvents } from "./schema";
+import { type RuleRunWithTicket, applyMacro, createRule, deleteRule, dryRun, getRule, listRuleRuns, listRules, updateRule } from "./service";
 
 /** Webhook secrets are write-only: the API shows that one is set, never what it is. */
 const hideSecrets = (actions: RuleAction[]) => actions.map((a) => (a.type === "webhook" ? { ...a, secret: "********" } : a));
@@ -57,11 +57,12 @@ const runSchema = z
     changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])),
     effects: z.array(z.string()),
     actorId: z.string().nullable(),
+    ticket: z.object({ number: z.number().int(), subject: z.string() }).nullable(),
     createdAt: timestamp,
   })
   .meta({ id: "RuleRun" });
 
-const presentRun = (r: RuleRunRow) => ({ ...r, workspaceId: undefined, createdAt: isoRequired(r.createdAt) });
+const presentRun = (r: RuleRunWithTicket) => ({ ...r, workspaceId: undefined, createdAt: isoRequired(r.createdAt) });
 
 const ruleBody = z
   .object({

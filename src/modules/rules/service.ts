@@ -14,7 +14,7 @@ import { type ConditionGroup, compileConditions, validateConditions } from "../t
 import { linkTicket } from "../incidents/service";
 import { addMessage } from "../tickets/messages";
 import { type TicketRow, tickets as ticketsTable } from "../tickets/schema";
-import { applyPatch, envOf, getTicket, loadTicketForUpdate, readTicket } from "../tickets/service";
+import { applyPatch, envOf, getTicket, getTicketsByIds, loadTicketForUpdate, readTicket } from "../tickets/service";
 import { type Effect, type RuleAction, plan, preview, validateActions } from "./actions";
 import { type CompiledRule, compileRule, eventOf, matches } from "./compile";
 import { type RuleKind, type RuleRow, type RuleRunRow, type TriggerEvent, ruleRuns, rules } from "./schema";
@@ -383,7 +383,10 @@ export async function dryRun(
   return { matches: null, changes: {}, effects: [], matchingTickets: count?.n ?? 0, sample };
 }
 
-export async function listRuleRuns(ctx: Ctx, ruleId: string, options: { before?: string; limit?: number } = {}): Promise<{ items: RuleRunRow[]; nextCursor: string | null }> {
+export type RuleRunWithTicket = RuleRunRow & { ticket: { number: number; subject: string } | null };
+
+/** The rule's audit, newest first, each run with the ticket's number and subject (null: a ticket outside the reader's desks). */
+export async function listRuleRuns(ctx: Ctx, ruleId: string, options: { before?: string; limit?: number } = {}): Promise<{ items: RuleRunWithTicket[]; nextCursor: string | null }> {
   authorize(ctx.actor, "automation.manage");
   await getRule(ctx, ruleId);
   const limit = Math.min(options.limit ?? 50, 200);
@@ -393,7 +396,12 @@ export async function listRuleRuns(ctx: Ctx, ruleId: string, options: { before?:
     .where(and(eq(ruleRuns.workspaceId, ctx.workspaceId), eq(ruleRuns.ruleId, ruleId), options.before ? lt(ruleRuns.id, options.before) : undefined))
     .orderBy(desc(ruleRuns.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+  const page = rows.slice(0, limit);
+  const ticketsById = new Map((await getTicketsByIds(ctx, [...new Set(page.map((r) => r.ticketId))])).map((t) => [t.id, t]));
+  const items = page.map((r) => {
+    const ticket = ticketsById.get(r.ticketId);
+    return { ...r, ticket: ticket ? { number: ticket.number, subject: ticket.subject } : null };
+  });
+  return { items, nextCursor: rows.length > limit ? page.at(-1)!.id : null };
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Ctx } from "../../platform/context";
 import type { Db } from "../../platform/db";
 import { automationSettings } from "./schema";
@@ -8,7 +9,8 @@ import { automationSettings } from "./schema";
  * read on every ticket change. Each process keeps it compiled in memory per
  * workspace, tagged with the workspace's configuration version; every admin
  * change bumps the version in its transaction, so the next reader anywhere
- * reloads. The version is read once per transaction.
+ * reloads. The version is read once per transaction (and on every read
+ * outside one).
  */
 
 type Seeder = (ctx: Ctx) => Promise<void>;
@@ -43,7 +45,7 @@ export async function configVersion(ctx: Ctx): Promise<number> {
     if (inserted.length) {
       // Installing the defaults is a change like any other: if this transaction rolls back, what it
       // read must not stay cached under version 1 (the next installation's rows have other ids).
-      changedInTx.add(ctx.db as object);
+      if (ctx.db instanceof PgTransaction) changedInTx.add(ctx.db);
       for (const seed of seeders) await seed(ctx);
       await ctx.batch?.flush(ctx.db);
     }
@@ -57,6 +59,9 @@ export async function configVersion(ctx: Ctx): Promise<number> {
 }
 
 function remember(db: Db, workspaceId: string, version: number) {
+  // Outside a transaction `db` is the process's one pool: remembering there would pin every later
+  // reader (API lists, the worker) to this version for good, blind to admin changes made since.
+  if (!(db instanceof PgTransaction)) return;
   let perTx = versionInTx.get(db as object);
   if (!perTx) versionInTx.set(db as object, (perTx = new Map()));
   perTx.set(workspaceId, version);
@@ -71,7 +76,7 @@ export async function bumpConfigVersion(ctx: Ctx): Promise<void> {
     .where(and(eq(automationSettings.workspaceId, ctx.workspaceId)))
     .returning({ version: automationSettings.version });
   remember(ctx.db, ctx.workspaceId, row!.version);
-  changedInTx.add(ctx.db as object);
+  if (ctx.db instanceof PgTransaction) changedInTx.add(ctx.db);
 }
 
 /** A compiled piece of configuration, loaded again only when the workspace's version moved. */
