@@ -55,6 +55,7 @@ const STATUS_BY_CODE = {
   "webhook.signature_missing": 401,
   "webhook.signature_invalid": 403,
   "channel.delivery_failed": 502,
+  "message.not_retriable": 409,
   internal: 500,
 } as const;
 
