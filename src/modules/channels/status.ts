@@ -28,6 +28,8 @@ export interface DeliveryReport {
   /** When the provider says it happened, if it says. */
   at?: Date;
   metadata?: Record<string, unknown>;
+  /** More about a failure, kept on its activity (a bounce's recipient and reporting server). */
+  details?: Record<string, unknown>;
 }
 
 export type ReportResult = "updated" | "unchanged" | "unknown";
@@ -53,7 +55,13 @@ export async function reportDelivery(ctx: Ctx, messageId: string, report: Delive
       subjectType: "message",
       subjectId: changed.id,
       ticketId: changed.ticketId,
-      data: { channel: changed.channel, source: report.source, errorCode: report.errorCode ?? null, errorReason: report.errorReason?.slice(0, 500) ?? null },
+      data: {
+        channel: changed.channel,
+        source: report.source,
+        errorCode: report.errorCode ?? null,
+        errorReason: report.errorReason?.slice(0, 500) ?? null,
+        ...report.details,
+      },
     });
   }
   return "updated";
