@@ -445,7 +445,7 @@ function DeliveryBadge({ message, ticketId }: { message: Message; ticketId: stri
         </Badge>
       </Tooltip>
       {status === "failed" && (
-        <Button size="compact-xs" variant="subtle" color="red.9" onClick={() => void retry()}>
+        <Button size="compact-xs" variant="subtle" onClick={() => void retry()}>
           {t("delivery.retry")}
         </Button>
       )}

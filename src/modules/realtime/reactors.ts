@@ -37,6 +37,8 @@ export const REALTIME_TYPES = [
   "ticket.merged",
   "message.received",
   "message.sent",
+  "message.delivery_failed",
+  "message.delivery_retried",
   "note.added",
   "agent.mentioned",
 ] as const;
