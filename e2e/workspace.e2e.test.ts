@@ -10,6 +10,7 @@ import { getOrder, findOrderId } from "../src/modules/commerce/orders";
 import { sampleOrder } from "../src/modules/commerce/test-data";
 import { addMessage, listMessages } from "../src/modules/tickets/messages";
 import { settle } from "../test/helpers";
+import { reportDelivery } from "../src/modules/channels/status";
 import { createArticle, listArticles } from "../src/modules/kb/articles";
 import { buildWeb } from "../web/build";
 import { type Browser, DESKTOP, PHONE, launchBrowser } from "./browser";
@@ -359,6 +360,40 @@ describe("the agent workspace", () => {
     await page.getByRole("tab", { name: "Requester" }).click();
     await page.getByText("Live Fan").first().waitFor();
     await page.close();
+  });
+
+  it("shows each reply's delivery state, the provider's reason for a failure, and sends it again", { timeout: 90_000 }, async () => {
+    const desk = (await listDesks(ctx())).find((d) => d.key === "box-office")!;
+    const created = await createTicket(ctx(), {
+      deskId: desk.id,
+      subject: "Delivery: my tickets never arrived by SMS",
+      channel: "email",
+      requester: { identities: [{ kind: "email", value: "gone.fan@example.com" }], name: "Gone Fan" },
+      message: { text: "Please resend my tickets." },
+    });
+    const { message } = await addMessage(ctx(), created.id, { kind: "outbound", text: "Resent them just now." });
+    // What a bounce reports (workers are off here, so nothing else moves it).
+    await reportDelivery(ctx(), message.id, { status: "failed", source: "dsn", errorCode: "5.1.1", errorReason: "550 5.1.1 User unknown" });
+    for (const size of [DESKTOP, PHONE]) {
+      const page = await sam.newPage(size);
+      await page.goto(`${usher.url}/tickets/${created.number}`);
+      const reply = page.locator('[data-kind="outbound"]', { hasText: "Resent them just now." });
+      const badge = reply.locator("[data-delivery]");
+      await badge.waitFor();
+      expect(await badge.getAttribute("data-delivery")).toBe("failed");
+      expect(await badge.innerText()).toMatch(/not delivered/i);
+      await badge.focus();
+      await page.getByRole("tooltip").filter({ hasText: "550 5.1.1 User unknown" }).waitFor();
+      await noHorizontalScroll(page);
+      expect(await axe(page)).toEqual([]);
+      // The failure is in the ticket's history too, as a sentence (the History tab; on a phone its panel mounts when opened).
+      if (size === DESKTOP) await page.getByText(/Reply via e-mail not delivered: 5\.1\.1 — 550 5\.1\.1 User unknown/).waitFor({ state: "attached" });
+      if (size === PHONE) {
+        await reply.getByRole("button", { name: "Send again" }).click();
+        await expect.poll(async () => badge.getAttribute("data-delivery"), { timeout: 10_000 }).toBe("pending");
+      }
+      await page.close();
+    }
   });
 
   it("speaks Ukrainian to an agent who chose it, with dates in their time zone", { timeout: 60_000 }, async () => {

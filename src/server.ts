@@ -21,6 +21,7 @@ import { commerceRoutes } from "./modules/commerce/routes";
 import { feedbackRoutes } from "./modules/feedback/routes";
 import { cannedRoutes } from "./modules/canned/routes";
 import { realtimeRoutes } from "./modules/realtime/routes";
+import { deliveryRoutes } from "./modules/channels/routes";
 import { viewRoutes } from "./modules/views/routes";
 import { webAppRoutes } from "./webapp";
 import { slaRoutes } from "./modules/sla/routes";
@@ -108,6 +109,7 @@ export async function buildServer(app: App, options: { logger?: boolean } = {}):
   await server.register(intakeRoutes);
   await server.register(webhookRoutes);
   await server.register(chatRoutes);
+  await server.register(deliveryRoutes);
 
   server.get("/api/openapi.json", { schema: { hide: true } }, async () => server.swagger());
   server.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {

@@ -62,6 +62,7 @@ const STATUS_BY_CODE = {
   "channel.delivery_failed": 502,
   "satisfaction.link_invalid": 404,
   "satisfaction.expired": 410,
+  "message.not_retriable": 409,
   internal: 500,
 } as const;
 

@@ -20,6 +20,7 @@ import {
   Text,
   Textarea,
   Title,
+  Tooltip,
   Typography,
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
@@ -403,6 +404,7 @@ function Conversation({
             {m.attachments.length > 0 && <AttachmentList attachments={m.attachments} />}
             {m.kind === "outbound" && (
               <Group justify="flex-end" mt={4}>
+                <DeliveryBadge message={m} ticketId={ticketId} />
                 <Button size="compact-xs" variant="subtle" onClick={() => void toArticle(m)}>
                   {t("message.toArticle")}
                 </Button>
@@ -412,6 +414,55 @@ function Conversation({
         );
       })}
     </Stack>
+  );
+}
+
+const DELIVERY_COLOR: Record<NonNullable<Message["deliveryStatus"]>, string> = {
+  pending: "gray",
+  sent: "blue",
+  delivered: "teal",
+  read: "green",
+  failed: "red",
+};
+
+/** Where an outbound message is (queued, sent, delivered, read, failed), the provider's reason on hover, and a retry when it failed. */
+function DeliveryBadge({ message, ticketId }: { message: Message; ticketId: string }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const status = message.deliveryStatus;
+  if (!status) return null;
+  const error = message.deliveryError;
+  const reason = error ? [error.code, error.reason].filter(Boolean).join(" — ") : "";
+  const tooltip = status === "failed" ? t("delivery.failedTooltip", { reason: reason || t("delivery.noReason") }) : t(`delivery.${status}Tooltip`);
+  async function retry() {
+    try {
+      await post(`/messages/${message.id}/retry`, {});
+      await queryClient.invalidateQueries({ queryKey: ["ticket", ticketId] });
+    } catch (err) {
+      toast(t("error.generic", { message: err instanceof ApiError ? err.message : String(err) }), "red");
+    }
+  }
+  return (
+    <>
+      <Tooltip label={tooltip} multiline maw={320} withArrow events={{ hover: true, focus: true, touch: true }}>
+        <Badge
+          size="xs"
+          variant="light"
+          color={DELIVERY_COLOR[status]}
+          tabIndex={0}
+          data-delivery={status}
+          aria-label={`${t(`delivery.${status}`)}. ${tooltip}`}
+        >
+          {t(`delivery.${status}`)}
+        </Badge>
+      </Tooltip>
+      {status === "failed" && (
+        <Button size="compact-xs" variant="subtle" onClick={() => void retry()}>
+          {t("delivery.retry")}
+        </Button>
+      )}
+    </>
   );
 }
 

@@ -88,6 +88,9 @@ export interface Message {
   attachments: Attachment[];
   createdAt: string;
   metadata: Record<string, unknown>;
+  /** Outbound only: pending (queued with us) → sent → delivered → read, or failed. */
+  deliveryStatus: "pending" | "sent" | "delivered" | "read" | "failed" | null;
+  deliveryError: { code: string | null; reason: string | null } | null;
 }
 export interface Activity {
   id: string;

@@ -382,6 +382,11 @@ export function KnowledgePanel({ ticketId, onInsert }: { ticketId: string; onIns
 }
 
 export function describeActivity(a: Activity, t: ReturnType<typeof useI18n>["t"]): string {
+  if (a.type === "message.delivery_failed") {
+    const reason = [a.data?.errorCode, a.data?.errorReason].filter((v) => typeof v === "string" && v).join(" — ");
+    const channel = typeof a.data?.channel === "string" ? t(channelKey(a.data.channel)) : "";
+    return t("delivery.failedActivity", { channel, reason: reason || t("delivery.noReason") });
+  }
   const changes = Object.entries(a.changes ?? {})
     .filter(([field]) => field !== "version" && field !== "updatedAt")
     .map(([field, [before, after]]) => {

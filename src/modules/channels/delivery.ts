@@ -4,21 +4,25 @@ import type { Reactor } from "../activity/reactors";
 import { getContact } from "../contacts/service";
 import type { DeskAddressRow } from "../desks/schema";
 import { getDesk, listDeskAddresses } from "../desks/service";
-import { latestInbound, recordDelivery } from "../tickets/lookup";
+import { latestInbound } from "../tickets/lookup";
 import { getAttachment, getMessage, listMessages } from "../tickets/messages";
 import type { MessageRow, TicketRow } from "../tickets/schema";
 import { getTicket } from "../tickets/service";
-import { chatHub } from "./chat/hub";
+import { publishChatReply } from "./chat/hub";
 import { type MetaSettings, sendPageMessage, sendWhatsAppText } from "./meta/api";
 import { channelRuntime } from "./runtime";
+import { reportDelivery } from "./status";
 import { type TwilioSettings, sendTwilioMessage } from "./twilio/api";
 
 /**
  * Sends an agent's reply back on the channel its message is on, and records
  * the provider's id and the delivery state on the message. Queued, so a slow
  * provider never holds up the agent; a provider's refusal is recorded as
- * `failed` with its reason (not thrown: the reactor batch would roll back and
- * re-send the replies already sent with it).
+ * `failed` with its code and reason (not thrown: the reactor batch would roll
+ * back and re-send the replies already sent with it). What happens after the
+ * hand-over (delivered, read, failed later) arrives by the providers' status
+ * callbacks and bounces (status.ts). A retry puts a failed message back to
+ * `pending` and records `message.delivery_retried`, which sends it again.
  *
  * E-mail replies carry a Message-ID of ours (`<usher.{ticket}.{message}@…>`),
  * In-Reply-To / References of the fan's mail and `[#number]` in the subject,
@@ -26,7 +30,7 @@ import { type TwilioSettings, sendTwilioMessage } from "./twilio/api";
  */
 export const outboundDelivery: Reactor = {
   name: "channels.outbound-delivery",
-  on: ["message.sent"],
+  on: ["message.sent", "message.delivery_retried"],
   async handle(ctx, activity) {
     const message = await getMessage(ctx, activity.subjectId);
     if (message.kind !== "outbound" || message.deliveryStatus !== "pending") return;
@@ -34,20 +38,30 @@ export const outboundDelivery: Reactor = {
     const inbound = await latestInbound(ctx, ticket.id);
     // Never answer a robot automatically (RFC 3834 §2): a rule's reply to an auto-reply or a bounce is how loops start.
     if (message.authorKind === "system" && inbound[0]?.metadata.automated) {
-      await recordDelivery(ctx, message.id, { status: "failed", metadata: { deliveryError: "not sent: the last inbound message was automated" } });
+      await reportDelivery(ctx, message.id, { status: "failed", source: "usher", errorCode: "automated", errorReason: "not sent: the last inbound message was automated" });
       return;
     }
     try {
       const outcome = await send(ctx, message, ticket, inbound);
-      await recordDelivery(ctx, message.id, { status: "sent", externalId: outcome.externalId, metadata: { sentAt: ctx.clock.now().toISOString(), ...outcome.metadata } });
+      await reportDelivery(ctx, message.id, { status: "sent", source: outcome.source, externalId: outcome.externalId, metadata: outcome.metadata });
     } catch (err) {
       channelRuntime().log?.warn({ err, messageId: message.id }, "delivery failed");
-      await recordDelivery(ctx, message.id, { status: "failed", metadata: { deliveryError: (err as Error).message.slice(0, 500) } });
+      const refusal = err as Error & { responseCode?: number; providerCode?: string | number };
+      await reportDelivery(ctx, message.id, {
+        status: "failed",
+        source: sourceOf(message.channel),
+        errorCode: String(refusal.providerCode ?? refusal.responseCode ?? "") || null,
+        errorReason: refusal.message,
+      });
     }
   },
 };
 
+const sourceOf = (channel: MessageRow["channel"]) =>
+  channel === "email" ? "smtp" : channel === "sms" ? "twilio" : ["whatsapp", "messenger", "instagram"].includes(channel) ? "meta" : channel;
+
 interface Outcome {
+  source: string;
   externalId: string | null;
   metadata?: Record<string, unknown>;
 }
@@ -74,32 +88,36 @@ async function send(ctx: Ctx, message: MessageRow & { deskId: string }, ticket: 
       const endpoint = await endpointFor(ctx, ticket, "email", inbound);
       const desk = await getDesk(ctx, ticket.deskId);
       const mail = await replyMail(ctx, { message, ticket, inbound: sameChannel, to, from: endpoint, deskName: desk.name });
+      // A relay that refuses a recipient answers 5xx and nodemailer throws (responseCode): recorded as failed above.
       const sent = await runtime.mailer.send(mail);
-      return { externalId: mail.messageId!, metadata: { smtpResponse: sent.response ?? null } };
+      return { source: "smtp", externalId: mail.messageId!, metadata: { smtpResponse: sent.response ?? null } };
     }
     case "sms": {
       const to = identity("phone");
       if (!to) throw new Error("the requester has no phone number");
       const endpoint = await endpointFor(ctx, ticket, "sms", inbound);
-      const sent = await sendTwilioMessage(endpoint.settings as unknown as TwilioSettings, { from: endpoint.address, to, body: message.text }, fetchImpl);
-      return { externalId: sent.sid, metadata: { providerStatus: sent.status } };
+      // Twilio reports sent / delivered / undelivered / failed to the StatusCallback (see webhooks.ts).
+      const statusCallback = `${runtime.publicUrl}/webhooks/twilio/${endpoint.id}/status`;
+      const sent = await sendTwilioMessage(endpoint.settings as unknown as TwilioSettings, { from: endpoint.address, to, body: message.text, statusCallback }, fetchImpl);
+      return { source: "twilio", externalId: sent.sid, metadata: { providerStatus: sent.status } };
     }
     case "whatsapp": {
       const to = identity("phone");
       if (!to) throw new Error("the requester has no phone number");
       const endpoint = await endpointFor(ctx, ticket, "whatsapp", inbound);
-      return { externalId: await sendWhatsAppText(endpoint.settings as unknown as MetaSettings, to, message.text, fetchImpl) };
+      return { source: "meta", externalId: await sendWhatsAppText(endpoint.settings as unknown as MetaSettings, to, message.text, fetchImpl) };
     }
     case "messenger":
     case "instagram": {
       const to = identity("social", message.channel);
       if (!to) throw new Error(`the requester has no ${message.channel} id`);
       const endpoint = await endpointFor(ctx, ticket, message.channel, inbound);
-      return { externalId: await sendPageMessage(endpoint.settings as unknown as MetaSettings, to, message.text, fetchImpl) };
+      return { source: "meta", externalId: await sendPageMessage(endpoint.settings as unknown as MetaSettings, to, message.text, fetchImpl) };
     }
     case "chat": {
-      const delivered = chatHub.push(ticket.id, { type: "message", id: message.id, author: "agent", text: message.text, at: message.createdAt.toISOString() });
-      return { externalId: null, metadata: { chatSockets: delivered } };
+      // Every server process hears it when this transaction commits, and pushes it to the sockets it holds.
+      await publishChatReply(ctx, { ticketId: ticket.id, messageId: message.id });
+      return { source: "chat", externalId: null };
     }
     default:
       throw new Error(`replies on ${message.channel} are not sent by Usher; answer the fan on another channel`);

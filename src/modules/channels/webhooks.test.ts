@@ -1,7 +1,6 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeProviders, startFakeProviders } from "../../../test/fakes/messaging";
 import { makeWorkspace, uid } from "../../../test/factories";
 import { openTestApp, settle } from "../../../test/helpers";
 import type { App } from "../../app";
@@ -21,42 +20,14 @@ import { usherSignature } from "./webhooks";
  */
 let app: App;
 let server: FastifyInstance;
-let fake: Server;
+let fake: FakeProviders;
 let fakeUrl: string;
-const calls: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
-
-function fakeProviders(req: IncomingMessage, res: ServerResponse, body: string) {
-  calls.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-  const json = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
-  const twilio = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url!);
-  if (twilio) {
-    const expected = `Basic ${Buffer.from(`${twilio[1]}:twilio-token-secret`).toString("base64")}`;
-    if (req.headers.authorization !== expected) return json(401, { code: 20003, message: "Authenticate", status: 401 });
-    const form = new URLSearchParams(body);
-    if (!form.get("To") || !form.get("From") || !form.get("Body")) return json(400, { code: 21604, message: "A 'To' phone number is required." });
-    return json(201, { sid: `SM${uid()}${uid()}`, status: "queued", to: form.get("To"), from: form.get("From"), body: form.get("Body") });
-  }
-  if (/^\/v21\.0\/\d+\/messages$/.test(req.url!)) {
-    if (req.headers.authorization !== "Bearer meta-access-token") return json(401, { error: { message: "Invalid OAuth access token.", code: 190 } });
-    const payload = JSON.parse(body);
-    if (payload.messaging_product !== "whatsapp") return json(400, { error: { message: "messaging_product is required", code: 100 } });
-    return json(200, { messaging_product: "whatsapp", contacts: [{ input: payload.to, wa_id: payload.to }], messages: [{ id: `wamid.${uid()}` }] });
-  }
-  if (req.url === "/v21.0/me/messages") {
-    const payload = JSON.parse(body);
-    return json(200, { recipient_id: payload.recipient.id, message_id: `m_${uid()}` });
-  }
-  json(404, { error: { message: "Unknown path", code: 803 } });
-}
+let calls: FakeProviders["calls"];
 
 beforeAll(async () => {
-  fake = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => fakeProviders(req, res, body));
-  });
-  await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
-  fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  fake = await startFakeProviders();
+  fakeUrl = fake.url;
+  calls = fake.calls;
   app = await openTestApp({ config: { publicUrl: "https://help.lumen.example" } });
   server = await buildServer(app, { logger: false });
   await server.ready();
@@ -64,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await app?.close();
-  await new Promise<void>((resolve) => fake.close(() => resolve()));
+  await fake?.close();
 }, 60_000);
 
 const phone = () => `+1555${Math.floor(1000000 + Math.random() * 8999999)}`;
@@ -119,7 +90,12 @@ describe("Twilio SMS and voice", { timeout: 30_000 }, () => {
     await addMessage(admin.ctx, ticket!.id, { kind: "outbound", text: "No delay — doors at 7." });
     await settle(app, workspace.id);
     const call = calls.find((c) => c.url.includes("/Messages.json") && c.body.includes("doors"))!;
-    expect(Object.fromEntries(new URLSearchParams(call.body))).toEqual({ From: number, To: "+447700900456", Body: "No delay — doors at 7." });
+    expect(Object.fromEntries(new URLSearchParams(call.body))).toEqual({
+      From: number,
+      To: "+447700900456",
+      Body: "No delay — doors at 7.",
+      StatusCallback: `https://help.lumen.example/webhooks/twilio/${sms.id}/status`,
+    });
     const reply = (await listMessages(system, ticket!.id)).items.find((m) => m.kind === "outbound")!;
     expect(reply.deliveryStatus).toBe("sent");
     expect(reply.externalId).toMatch(/^SM/);
@@ -203,8 +179,8 @@ describe("Meta: WhatsApp, Messenger, Instagram", { timeout: 30_000 }, () => {
     expectProblem(await metaPost(wa.id, payload, "wrong-secret"), 403, "webhook.signature_invalid");
     const res = await metaPost(wa.id, payload);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ received: 1, duplicates: 0, ignored: 0 });
-    expect((await metaPost(wa.id, payload)).json()).toEqual({ received: 0, duplicates: 1, ignored: 0 });
+    expect(res.json()).toEqual({ received: 1, duplicates: 0, ignored: 0, statuses: 0 });
+    expect((await metaPost(wa.id, payload)).json()).toEqual({ received: 0, duplicates: 1, ignored: 0, statuses: 0 });
 
     const [ticket] = (await listTickets(system)).items;
     expect(ticket).toMatchObject({ channel: "whatsapp", language: "uk" });
@@ -235,12 +211,12 @@ describe("Meta: WhatsApp, Messenger, Instagram", { timeout: 30_000 }, () => {
         },
       ],
     };
-    expect((await metaPost(page.id, messenger)).json()).toEqual({ received: 1, duplicates: 0, ignored: 0 });
+    expect((await metaPost(page.id, messenger)).json()).toEqual({ received: 1, duplicates: 0, ignored: 0, statuses: 0 });
     const instagram = {
       object: "instagram",
       entry: [{ id: igId, time: 1763900000, changes: [{ field: "comments", value: { from: { id: "1784", username: "angry_fan" }, media: { id: "1799" }, id: `1801${uid()}`, text: "@lumen refunds when??" } }] }],
     };
-    expect((await metaPost(page.id, instagram)).json()).toEqual({ received: 1, duplicates: 0, ignored: 0 });
+    expect((await metaPost(page.id, instagram)).json()).toEqual({ received: 1, duplicates: 0, ignored: 0, statuses: 0 });
     const tickets = (await listTickets(system, { sort: "created" })).items;
     expect(tickets.map((t) => t.channel)).toEqual(["messenger", "social"]);
     expect(tickets[1]!.subject).toBe("Instagram comment by @angry_fan");

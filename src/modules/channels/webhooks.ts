@@ -8,8 +8,9 @@ import { findDeskAddressById } from "../desks/service";
 import type { InboundMessage } from "../intake/contract";
 import { type IntakeDeps, type IntakeResult, receiveInbound } from "../intake/pipeline";
 import { type MetaSettings, validHubSignature } from "./meta/api";
-import { metaMessages } from "./meta/inbound";
-import { validTwilioSignature } from "./twilio/api";
+import { metaMessages, metaStatuses } from "./meta/inbound";
+import { reportByExternalId } from "./status";
+import { twilioDeliveryStatus, validTwilioSignature } from "./twilio/api";
 
 /**
  * Provider webhooks. Each URL names the desk address whose secrets sign it
@@ -102,6 +103,27 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
     return reply.type("text/xml").send(twiml());
   });
 
+  // Twilio's StatusCallback for a message we sent: queued → sent → delivered / read, or undelivered / failed with ErrorCode.
+  server.post("/webhooks/twilio/:addressId/status", { schema: { hide: true } }, async (request, reply) => {
+    const { endpoint, form } = await twilioForm(request, ["sms", "whatsapp"]);
+    const status = twilioDeliveryStatus(form.MessageStatus ?? form.SmsStatus);
+    if (!form.MessageSid || !status) throw new DomainError("validation.failed", "MessageSid and a known MessageStatus are required");
+    await reportByExternalId(
+      deps(app),
+      endpoint.workspaceId,
+      { channels: ["sms", "whatsapp"], externalId: form.MessageSid },
+      {
+        status,
+        source: "twilio",
+        errorCode: form.ErrorCode || null,
+        errorReason: form.ErrorMessage || (form.ErrorCode ? `Twilio error ${form.ErrorCode} (${form.MessageStatus})` : null),
+        metadata: { providerStatus: form.MessageStatus ?? form.SmsStatus },
+      },
+    );
+    // Unknown or stale callbacks are answered 204 too: Twilio must not retry what will never apply.
+    return reply.code(204).send();
+  });
+
   // A call to the desk's number: ask for a message, record it, have Twilio transcribe it.
   server.post("/webhooks/twilio/:addressId/voice", { schema: { hide: true } }, async (request, reply) => {
     const { endpoint } = await twilioForm(request, ["voice"]);
@@ -155,7 +177,17 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
     if (!secret || !request.rawBody || !validHubSignature(secret, signature, request.rawBody)) throw forged("X-Hub-Signature-256");
     const messages = metaMessages(request.body, app.clock.now());
     const results = await receiveAll(app, messages, endpoint.workspaceId);
-    return { received: results.stored, duplicates: results.duplicates, ignored: results.ignored };
+    let statuses = 0;
+    for (const status of metaStatuses(request.body)) {
+      const applied = await reportByExternalId(
+        deps(app),
+        endpoint.workspaceId,
+        { channels: [status.channel], externalId: status.id },
+        { status: status.status, source: "meta", at: status.at, errorCode: status.errorCode ?? null, errorReason: status.errorReason ?? null },
+      );
+      if (applied === "updated") statuses++;
+    }
+    return { received: results.stored, duplicates: results.duplicates, ignored: results.ignored, statuses };
   });
 
   // ---------------------------------------------------------------- ours: in-app and voice mail

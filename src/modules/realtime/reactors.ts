@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { Ctx } from "../../platform/context";
 import type { Reactor } from "../activity/reactors";
 import type { ActivityRow } from "../activity/schema";
 import { tickets } from "../tickets/schema";
@@ -8,6 +9,16 @@ import { heldTicket } from "../tickets/service";
 export const REALTIME_CHANNEL = "usher_realtime";
 /** Who is viewing or typing on which ticket, shared between server processes. */
 export const PRESENCE_CHANNEL = "usher_presence";
+/** Agents' replies on chat tickets, for the server process that holds the fan's socket. */
+export const CHAT_CHANNEL = "usher_chat";
+
+/**
+ * NOTIFY in the caller's transaction: every server process listening on the
+ * channel hears it when — and only if — the transaction commits.
+ */
+export async function notifyProcesses(ctx: Ctx, channel: string, notice: object): Promise<void> {
+  await ctx.db.execute(sql`select pg_notify(${channel}, ${JSON.stringify(notice)})`);
+}
 
 /** What a change looks like on the wire between processes (NOTIFY payloads are limited to 8000 bytes: ids only). */
 export interface ChangeNotice {
@@ -27,6 +38,8 @@ export const REALTIME_TYPES = [
   "ticket.merged",
   "message.received",
   "message.sent",
+  "message.delivery_failed",
+  "message.delivery_retried",
   "note.added",
   "agent.mentioned",
 ] as const;

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Ctx } from "../../platform/context";
-import { type Channel, type MessageRow, type TicketRow, messages, tickets, unsolvedStatuses } from "./schema";
+import { type Channel, type DeliveryStatus, type MessageRow, type TicketRow, messages, tickets, unsolvedStatuses } from "./schema";
 
 /**
  * Lookups intake needs to thread a message onto its ticket. Called by the
@@ -72,23 +72,74 @@ export async function findOpenConversation(
 }
 
 /**
- * What a channel adapter reports after sending an outbound message: the
- * provider's id (so replies and status callbacks find the message) and the
- * delivery state. The metadata is merged, not replaced.
+ * The states a delivery state may be reached from. Providers' callbacks come
+ * late, twice and out of order: a "sent" arriving after "delivered" or "read"
+ * changes nothing, and "failed" is final — only a retry (→ `pending`) leaves it.
+ */
+const reachableFrom: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
+  pending: ["failed"],
+  sent: ["pending"],
+  delivered: ["pending", "sent"],
+  read: ["pending", "sent", "delivered"],
+  failed: ["pending", "sent"],
+};
+
+export interface DeliveryOutcome {
+  status: DeliveryStatus;
+  externalId?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * What a channel adapter or a provider's status callback reports about an
+ * outbound message: the provider's id (so replies and callbacks find the
+ * message) and the delivery state, applied only when it moves the message
+ * forward. The metadata is merged, not replaced. Returns the message when it
+ * changed, nothing when the report was stale or repeated.
  */
 export async function recordDelivery(
   ctx: Ctx,
   messageId: string,
-  outcome: { status: "sent" | "delivered" | "failed"; externalId?: string | null; metadata?: Record<string, unknown> },
-): Promise<void> {
-  await ctx.db
+  outcome: DeliveryOutcome,
+): Promise<Pick<MessageRow, "id" | "ticketId" | "channel" | "deliveryStatus"> | undefined> {
+  const [row] = await ctx.db
     .update(messages)
     .set({
       deliveryStatus: outcome.status,
       ...(outcome.externalId ? { externalId: outcome.externalId } : {}),
       ...(outcome.metadata ? { metadata: sql`${messages.metadata} || ${JSON.stringify(outcome.metadata)}::jsonb` } : {}),
     })
-    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.id, messageId)));
+    .where(
+      and(
+        eq(messages.workspaceId, ctx.workspaceId),
+        eq(messages.id, messageId),
+        eq(messages.kind, "outbound"),
+        inArray(messages.deliveryStatus, [...reachableFrom[outcome.status]]),
+      ),
+    )
+    .returning({ id: messages.id, ticketId: messages.ticketId, channel: messages.channel, deliveryStatus: messages.deliveryStatus });
+  return row;
+}
+
+/** The outbound message a provider knows by this id (a status callback's MessageSid, wamid, our Message-ID in a bounce). */
+export async function findOutboundByExternalId(
+  ctx: Ctx,
+  channels: readonly Channel[],
+  externalId: string,
+): Promise<Pick<MessageRow, "id" | "ticketId" | "channel" | "deliveryStatus"> | undefined> {
+  const [row] = await ctx.db
+    .select({ id: messages.id, ticketId: messages.ticketId, channel: messages.channel, deliveryStatus: messages.deliveryStatus })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, ctx.workspaceId),
+        inArray(messages.channel, [...channels]),
+        eq(messages.externalId, externalId),
+        eq(messages.kind, "outbound"),
+      ),
+    )
+    .limit(1);
+  return row;
 }
 
 /** The latest inbound messages of a ticket, newest first (for reply threading and the address the fan wrote to). */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { iso, isoRequired, nullableTimestamp, timestamp } from "../../platform/present";
 import type { ActivityRow } from "../activity/schema";
 import type { AttachmentMeta, MessageWithAttachments } from "./messages";
-import { channels, messageKinds, priorities, ticketStatuses } from "./schema";
+import { channels, deliveryStatuses, messageKinds, priorities, ticketStatuses } from "./schema";
 import type { TicketRow } from "./schema";
 
 export const ticketSchema = z
@@ -101,7 +101,9 @@ export const messageSchema = z
     html: z.string().nullable(),
     externalId: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
-    deliveryStatus: z.enum(["pending", "sent", "delivered", "failed"]).nullable(),
+    deliveryStatus: z.enum(deliveryStatuses).nullable(),
+    /** Why delivery failed, as the provider said it (Twilio ErrorCode, Meta error code, SMTP reply or DSN status). */
+    deliveryError: z.object({ code: z.string().nullable(), reason: z.string().nullable() }).nullable(),
     attachments: z.array(attachmentSchema),
     createdAt: timestamp,
   })
@@ -118,6 +120,10 @@ export const presentMessage = (m: MessageWithAttachments): z.infer<typeof messag
   externalId: m.externalId,
   metadata: m.metadata,
   deliveryStatus: m.deliveryStatus,
+  deliveryError:
+    m.deliveryStatus === "failed"
+      ? { code: stringOrNull(m.metadata.deliveryErrorCode), reason: stringOrNull(m.metadata.deliveryError) }
+      : null,
   attachments: m.attachments.map(presentAttachment),
   createdAt: isoRequired(m.createdAt),
 });
@@ -147,3 +153,5 @@ export const presentActivity = (a: ActivityRow): z.infer<typeof activitySchema> 
   data: a.data,
   createdAt: isoRequired(a.createdAt),
 });
+
+const stringOrNull = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);

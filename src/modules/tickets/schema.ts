@@ -130,7 +130,13 @@ export const authorKinds = ["contact", "agent", "system"] as const;
 export type AuthorKind = (typeof authorKinds)[number];
 export const authorKind = pgEnum("author_kind", authorKinds);
 
-export const deliveryStatuses = ["pending", "sent", "delivered", "failed"] as const;
+/**
+ * Where an outbound message is: `pending` (queued with us) → `sent` (handed to
+ * the provider or relay) → `delivered` → `read`; or `failed`, which only a
+ * retry (back to `pending`) leaves. See `recordDelivery` for the order rules.
+ */
+export const deliveryStatuses = ["pending", "sent", "delivered", "read", "failed"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deliveryStatus = pgEnum("delivery_status", deliveryStatuses);
 
 export const messages = pgTable(

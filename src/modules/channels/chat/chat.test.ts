@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { connect } from "../../../../test/chat-client";
 import { makeWorkspace, uid } from "../../../../test/factories";
 import { openTestApp, settle } from "../../../../test/helpers";
 import type { App } from "../../../app";
@@ -27,39 +27,6 @@ afterAll(async () => {
   await server?.close();
   await app?.close();
 }, 60_000);
-
-interface Client {
-  socket: WebSocket;
-  next(type: string): Promise<Record<string, unknown>>;
-  send(event: Record<string, unknown>): void;
-}
-
-async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
-  const socket = new WebSocket(url, { headers });
-  const inbox: Record<string, unknown>[] = [];
-  const waiters: { type: string; resolve: (e: Record<string, unknown>) => void }[] = [];
-  socket.on("message", (data) => {
-    const event = JSON.parse(String(data)) as Record<string, unknown>;
-    const i = waiters.findIndex((w) => w.type === event.type);
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(event);
-    else inbox.push(event);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  return {
-    socket,
-    send: (event) => socket.send(JSON.stringify(event)),
-    next: (type) =>
-      new Promise((resolve, reject) => {
-        const i = inbox.findIndex((e) => e.type === type);
-        if (i >= 0) return resolve(inbox.splice(i, 1)[0]!);
-        const timer = setTimeout(() => reject(new Error(`no ${type} event; got ${JSON.stringify(inbox)}`)), 5000);
-        waiters.push({ type, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-      }),
-  };
-}
 
 async function chatDesk() {
   const ws = await makeWorkspace(app);

@@ -14,13 +14,14 @@ import { ctxOf } from "../../identity/http";
 import { findEndpoint, receiveInbound } from "../../intake/pipeline";
 import { findOpenConversation } from "../../tickets/lookup";
 import { listMessages } from "../../tickets/messages";
-import { chatHub } from "./hub";
+import { ChatHub } from "./hub";
 
 /**
  * Live chat: the widget script, the fans' WebSocket and the agents' presence
  * socket. A fan's message goes through intake like any other and is acked
  * only after commit; an agent's reply (an ordinary outbound message on the
- * chat ticket) is pushed to the fan's sockets by the delivery reactor. When
+ * chat ticket) is announced by the delivery reactor and pushed to the fan's
+ * sockets by whichever server process holds them (hub.ts). When
  * no agent is online the widget asks for an e-mail and the conversation
  * continues as an e-mail ticket, transcript included.
  */
@@ -51,6 +52,9 @@ const fanEvent = z.discriminatedUnion("type", [
 
 export async function chatRoutes(server: FastifyInstance): Promise<void> {
   const app = server.usher;
+  const chatHub = new ChatHub(app);
+  await chatHub.start();
+  server.addHook("onClose", async () => chatHub.stop());
 
   server.get("/chat/widget.js", { schema: { hide: true } }, async (request, reply) => {
     const { js, gzip } = await widgetScript();
@@ -61,7 +65,7 @@ export async function chatRoutes(server: FastifyInstance): Promise<void> {
 
   server.get("/chat/socket", { websocket: true, schema: { hide: true } }, (socket, request) => {
     const key = String((request.query as Record<string, unknown>).key ?? "");
-    void fanSession(app, socket, key);
+    void fanSession(app, chatHub, socket, key);
   });
 
   // Agents signed in to the workspace keep this open: it is how the widget knows someone is there to answer.
@@ -79,7 +83,7 @@ export async function chatRoutes(server: FastifyInstance): Promise<void> {
   });
 }
 
-async function fanSession(app: App, socket: WebSocket, key: string): Promise<void> {
+async function fanSession(app: App, chatHub: ChatHub, socket: WebSocket, key: string): Promise<void> {
   const send = (event: Record<string, unknown>) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(event));
   // Frames can arrive while the widget key is being looked up: listen now, handle them in order once it is known.
   let open!: () => void;

@@ -9,6 +9,8 @@ import { systemActor } from "../../../platform/context";
 import { addDeskAddress } from "../../desks/service";
 import { addMessage, listMessages } from "../../tickets/messages";
 import { getTicket, listTickets } from "../../tickets/service";
+import { listTicketActivities } from "../../activity/service";
+import { type DsnInput, exchangeDsn, gmailDsn, postfixDsn, qmailBounce } from "./dsn-samples";
 import { type SmtpListener, startSmtpListener } from "./smtp";
 
 /**
@@ -27,6 +29,11 @@ beforeAll(async () => {
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
+    // The fan's provider refuses mailboxes that do not exist, as real ones do at RCPT TO.
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith("gone-")) return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
@@ -184,5 +191,72 @@ describe("e-mail in over SMTP", { timeout: 30_000 }, () => {
     const [message] = (await listMessages(system, ticket!.id)).items;
     expect(message!.text).toContain("bad bytes");
     expect(message!.text).not.toContain("\u0000");
+  });
+});
+
+describe("delivery of replies and bounces", { timeout: 60_000 }, () => {
+  async function replied(fan: string) {
+    const ws = await deskAddress();
+    await fanServer().sendMail({ from: fan, to: ws.address, subject: "Doors?", text: "When do doors open?" });
+    const [ticket] = await ticketsOf(ws.workspace.id);
+    const { message } = await addMessage(ws.admin.ctx, ticket!.id, { kind: "outbound", text: "Doors open at 7." });
+    await settle(app, ws.workspace.id);
+    const reply = (await listMessages(ws.system, ticket!.id)).items.find((m) => m.id === message.id)!;
+    return { ...ws, ticket: ticket!, reply };
+  }
+  const failures = async (workspaceId: string, ticketId: string) =>
+    (await listTicketActivities(app.ctx(workspaceId, systemActor("test")), ticketId)).items.filter((a) => a.type === "message.delivery_failed");
+
+  it("records the relay's refusal (the SMTP reply nodemailer got) as a failed delivery", async () => {
+    const { workspace, ticket, reply } = await replied(`gone-${uid()}@example.com`);
+    expect(reply.deliveryStatus).toBe("failed");
+    expect(reply.metadata).toMatchObject({ deliveryErrorCode: "550", deliverySource: "smtp" });
+    expect(String(reply.metadata.deliveryError)).toMatch(/5\.1\.1.*User unknown/);
+    expect(await failures(workspace.id, ticket.id)).toHaveLength(1);
+  });
+
+  it.each([
+    ["Postfix", postfixDsn, "5.1.1", /User unknown in virtual mailbox table/],
+    ["Gmail", gmailDsn, "5.1.1", /550-5\.1\.1 The email account that you tried to reach does not exist/],
+    ["Exchange Online", exchangeDsn, "5.1.10", /RESOLVER\.ADR\.RecipientNotFound/],
+    ["qmail (no report)", qmailBounce, "5.1.1", /no mailbox here by that name/],
+  ] as const)("matches a %s bounce to the reply it reports on: failed, on the ticket, never a ticket of its own", async (_name, sample, status, diagnostic) => {
+    const fan = `fan-${uid()}@example.com`;
+    const { workspace, system, address, ticket, reply } = await replied(fan);
+    expect(reply.deliveryStatus).toBe("sent");
+    const input: DsnInput = { to: address, rcpt: fan, ourId: reply.externalId!, subject: `Re: Doors? [#${ticket.number}]` };
+    const before = delivered.length;
+    const info = await fanServer().sendMail({ envelope: { from: "", to: [address] }, raw: sample(input) });
+    expect(info.response).toMatch(/^250/);
+    // The same bounce again (a server retrying after a lost 250) changes nothing and is not news.
+    await fanServer().sendMail({ envelope: { from: "", to: [address] }, raw: sample(input) });
+    await settle(app, workspace.id);
+
+    const after = (await listMessages(system, ticket.id)).items;
+    expect(after.map((m) => m.kind)).toEqual(["inbound", "outbound"]);
+    expect(after[1]).toMatchObject({ deliveryStatus: "failed", metadata: expect.objectContaining({ deliveryErrorCode: status, deliverySource: "dsn" }) });
+    expect(String(after[1]!.metadata.deliveryError)).toMatch(diagnostic);
+    expect(await ticketsOf(workspace.id)).toHaveLength(1);
+    const failed = await failures(workspace.id, ticket.id);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ subjectId: reply.id, data: { source: "dsn", errorCode: status } });
+    expect(delivered.length).toBe(before); // never answered
+  });
+
+  it("keeps a bounce about a message that is not ours, or another workspace's, as an automated message", async () => {
+    const fan = `fan-${uid()}@example.com`;
+    const mine = await replied(fan);
+    const other = await deskAddress();
+    // Another workspace's desk receives a bounce naming this workspace's reply: not matched across workspaces.
+    const foreign = postfixDsn({ to: other.address, rcpt: fan, ourId: mine.reply.externalId!, subject: "Re: Doors?" });
+    await fanServer().sendMail({ envelope: { from: "", to: [other.address] }, raw: foreign });
+    const stranger = postfixDsn({ to: mine.address, rcpt: fan, ourId: `<${uid()}@elsewhere.example>`, subject: "Hello" });
+    await fanServer().sendMail({ envelope: { from: "", to: [mine.address] }, raw: stranger });
+
+    expect((await listMessages(mine.system, mine.ticket.id)).items.find((m) => m.id === mine.reply.id)!.deliveryStatus).toBe("sent");
+    const [kept] = await ticketsOf(other.workspace.id);
+    expect((await listMessages(other.system, kept!.id)).items[0]!.metadata.automated).toBe("bounce");
+    const tickets = await ticketsOf(mine.workspace.id);
+    expect(tickets).toHaveLength(2);
   });
 });

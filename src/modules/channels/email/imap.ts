@@ -3,6 +3,7 @@ import type { Logger } from "../../../platform/logger";
 import type { DeskAddressRow } from "../../desks/schema";
 import { listAddressesOfChannel } from "../../desks/service";
 import { type IntakeDeps, receiveInbound } from "../../intake/pipeline";
+import { takeBounce } from "./bounce";
 import { parseEmail } from "./parse";
 
 /**
@@ -59,8 +60,8 @@ export async function pollMailbox(deps: IntakeDeps, address: DeskAddressRow, log
       const done: number[] = [];
       for (const { uid, source } of unseen) {
         try {
-          const { message } = await parseEmail(source, { receivedAt: deps.clock.now() });
-          await receiveInbound(deps, { ...message, to: address.address });
+          const { message, bounce } = await parseEmail(source, { receivedAt: deps.clock.now() });
+          if (!bounce || !(await takeBounce(deps, address.workspaceId, bounce))) await receiveInbound(deps, { ...message, to: address.address });
           done.push(uid);
           taken++;
         } catch (err) {

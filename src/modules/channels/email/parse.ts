@@ -3,6 +3,7 @@ import EmailReplyParser from "email-reply-parser";
 import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import type { AutomatedKind, InboundMessage } from "../../intake/contract";
 import { cleanText as clean } from "../../intake/pipeline";
+import { type BounceReport, bounceReport } from "./bounce";
 
 /**
  * Raw RFC 5322 mail (from SMTP or IMAP) → the inbound-message contract.
@@ -15,6 +16,8 @@ export interface ParsedEmail {
   message: Omit<InboundMessage, "to">;
   /** Recipients named in To/Cc (lower-case), for routing when the envelope is not known (IMAP). */
   recipients: string[];
+  /** For a bounce: what it reports and about which message (matched by the caller, see bounce.ts). */
+  bounce?: BounceReport;
 }
 
 const KEPT_HEADERS = ["message-id", "date", "auto-submitted", "precedence", "x-autoreply", "x-autorespond", "list-id", "return-path"];
@@ -35,6 +38,7 @@ export async function parseEmail(raw: Buffer, envelope: { mailFrom?: string | nu
   }
   return {
     recipients: [...addresses(parsed.to), ...addresses(parsed.cc)].map((a) => a.address.toLowerCase()),
+    ...(automated === "bounce" ? { bounce: bounceReport(parsed, raw) } : {}),
     message: {
       channel: "email",
       from: { name: clean(sender.name ?? "").slice(0, 200) || undefined, identities: [{ kind: "email", value: sender.address.slice(0, 320) }] },

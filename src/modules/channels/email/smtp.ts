@@ -3,6 +3,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { Logger } from "../../../platform/logger";
 import { DomainError } from "../../../platform/errors";
 import { findEndpoint, type IntakeDeps, receiveInbound } from "../../intake/pipeline";
+import { takeBounce } from "./bounce";
 import { parseEmail } from "./parse";
 import { SenderRate } from "./rate";
 
@@ -87,7 +88,7 @@ export async function startSmtpListener(deps: IntakeDeps & { log?: Logger }, opt
 }
 
 async function accept(deps: IntakeDeps, raw: Buffer, mailFrom: string, recipients: string[], rate: SenderRate): Promise<string[]> {
-  const { message } = await parseEmail(raw, { mailFrom, receivedAt: deps.clock.now() });
+  const { message, bounce } = await parseEmail(raw, { mailFrom, receivedAt: deps.clock.now() });
   const sender = message.from.identities[0]!.value.toLowerCase();
   // Past the per-sender rate it is almost surely a loop with another robot: kept, flagged, never answered.
   // Mail "from" one of our own desk addresses is our own mail come back.
@@ -95,6 +96,12 @@ async function accept(deps: IntakeDeps, raw: Buffer, mailFrom: string, recipient
   const automated = message.automated ?? (ours || !rate.hit(sender) ? "loop" : null);
   const ids: string[] = [];
   for (const to of recipients) {
+    // A bounce about one of our replies is reported on that reply, not stored as a message.
+    const endpoint = bounce ? await findEndpoint(deps.db, "email", to) : undefined;
+    if (bounce && endpoint && (await takeBounce(deps, endpoint.address.workspaceId, bounce))) {
+      ids.push("bounce");
+      continue;
+    }
     const result = await receiveInbound(deps, { ...message, to, automated });
     ids.push(`#${result.ticketNumber}`);
   }

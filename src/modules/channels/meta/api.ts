@@ -38,7 +38,9 @@ async function post(url: string, token: string, body: unknown, fetchImpl: typeof
     signal: AbortSignal.timeout(15_000),
   });
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string; code?: number } };
-  if (!response.ok) throw new Error(`Meta ${response.status}: ${json.error?.message ?? "error"} (${json.error?.code ?? "-"})`);
+  if (!response.ok) {
+    throw Object.assign(new Error(`Meta ${response.status}: ${json.error?.message ?? "error"} (${json.error?.code ?? "-"})`), { providerCode: json.error?.code ?? response.status });
+  }
   return json;
 }
 

@@ -145,3 +145,59 @@ const millis = (v: unknown) => {
   const n = Number(v);
   return Number.isFinite(n) && n > 0 ? new Date(n) : undefined;
 };
+
+/** A delivery status Meta reports about a message we sent. */
+export interface MetaStatus {
+  channel: "whatsapp" | "messenger" | "instagram";
+  /** The wamid (WhatsApp) or mid (Messenger, Instagram) the send returned. */
+  id: string;
+  status: "sent" | "delivered" | "read" | "failed";
+  at?: Date;
+  errorCode?: string;
+  errorReason?: string;
+}
+
+/**
+ * The statuses in a delivery: WhatsApp's `value.statuses[]` ({id, status:
+ * sent|delivered|read|failed, timestamp, errors[{code, title, message,
+ * error_data.details}]}) and Messenger's / Instagram's `messaging[].delivery`
+ * ({mids[], watermark}). Other statuses ("deleted", "warning") are skipped.
+ */
+export function metaStatuses(body: unknown): MetaStatus[] {
+  const payload = obj(body);
+  const out: MetaStatus[] = [];
+  for (const e of arr(payload.entry)) {
+    const entry = obj(e);
+    if (payload.object === "whatsapp_business_account") {
+      for (const c of arr(entry.changes)) {
+        const change = obj(c);
+        if (change.field !== "messages") continue;
+        for (const s of arr(obj(change.value).statuses)) {
+          const status = obj(s);
+          const id = str(status.id);
+          const state = str(status.status);
+          if (!id || !(state === "sent" || state === "delivered" || state === "read" || state === "failed")) continue;
+          const error = obj(arr(status.errors)[0]);
+          const seconds = Number(str(status.timestamp));
+          out.push({
+            channel: "whatsapp",
+            id,
+            status: state,
+            at: Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined,
+            errorCode: str(error.code),
+            errorReason: [str(error.title) ?? str(error.message), str(obj(error.error_data).details)].filter(Boolean).join(": ") || undefined,
+          });
+        }
+      }
+    } else if (payload.object === "page" || payload.object === "instagram") {
+      for (const m of arr(entry.messaging)) {
+        const delivery = obj(obj(m).delivery);
+        for (const mid of arr(delivery.mids)) {
+          const id = str(mid);
+          if (id) out.push({ channel: payload.object === "page" ? "messenger" : "instagram", id, status: "delivered" });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -28,7 +28,7 @@ export function validTwilioSignature(authToken: string, signature: string, url: 
 
 export async function sendTwilioMessage(
   settings: TwilioSettings,
-  message: { from: string; to: string; body: string },
+  message: { from: string; to: string; body: string; statusCallback?: string },
   fetchImpl: typeof fetch = fetch,
 ): Promise<{ sid: string; status: string }> {
   const base = (settings.apiBaseUrl ?? "https://api.twilio.com").replace(/\/$/, "");
@@ -38,10 +38,43 @@ export async function sendTwilioMessage(
       authorization: `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString("base64")}`,
       "content-type": "application/x-www-form-urlencoded",
     },
-    body: new URLSearchParams({ From: message.from, To: message.to, Body: message.body }).toString(),
+    body: new URLSearchParams({
+      From: message.from,
+      To: message.to,
+      Body: message.body,
+      ...(message.statusCallback ? { StatusCallback: message.statusCallback } : {}),
+    }).toString(),
     signal: AbortSignal.timeout(15_000),
   });
   const json = (await response.json().catch(() => ({}))) as { sid?: string; status?: string; message?: string; code?: number };
-  if (!response.ok || !json.sid) throw new Error(`Twilio ${response.status}: ${json.message ?? "no message sid"} (${json.code ?? "-"})`);
+  if (!response.ok || !json.sid) {
+    throw Object.assign(new Error(`Twilio ${response.status}: ${json.message ?? "no message sid"} (${json.code ?? "-"})`), { providerCode: json.code ?? response.status });
+  }
   return { sid: json.sid, status: json.status ?? "queued" };
+}
+
+/**
+ * Twilio's MessageStatus in a StatusCallback → our delivery state. queued,
+ * accepted, scheduled and sending are all "with Twilio" (= sent, as far as we
+ * are concerned); undelivered is a carrier's refusal (failed).
+ * https://www.twilio.com/docs/messaging/api/message-resource#message-status-values
+ */
+export function twilioDeliveryStatus(status: string | undefined): "sent" | "delivered" | "read" | "failed" | undefined {
+  switch (status) {
+    case "queued":
+    case "accepted":
+    case "scheduled":
+    case "sending":
+    case "sent":
+      return "sent";
+    case "delivered":
+      return "delivered";
+    case "read":
+      return "read";
+    case "undelivered":
+    case "failed":
+      return "failed";
+    default:
+      return undefined;
+  }
 }
