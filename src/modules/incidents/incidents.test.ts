@@ -62,6 +62,8 @@ describe("incidents", { timeout: 30_000 }, () => {
     expect(await last(olena.id)).toMatchObject({ kind: "outbound", text: `Вітаємо, Олена! Трансляція відновлена: перегляньте біс у своєму акаунті (№${olena.number}).` });
     expect((await last(done.id)).kind).not.toBe("outbound"); // already solved: left alone
     for (const t of [dana, olena]) expect((await getTicket(admin.ctx, t.id)).status).toBe("solved");
+    // Usher's own words are not an agent's first response (the reporting metric stays honest).
+    expect((await getTicket(admin.ctx, dana.id)).firstResponseAt).toBeNull();
     expect(await getIncident(supervisor.ctx, incident.id)).toMatchObject({ status: "resolved", unsolved: 0 });
     expect(await listIncidents(supervisor.ctx)).toEqual([]);
     expect((await listIncidents(supervisor.ctx, { status: "all" })).map((i) => i.id)).toEqual([incident.id]);

@@ -197,7 +197,8 @@ export async function addMessage(
     ]);
     const status = input.status ?? (input.kind === "outbound" && ticket.status === "new" ? "open" : undefined);
     if (status && status !== ticket.status) ticket = (await applyPatch(tx, ticket, { status })).ticket;
-    ticket = await touch(tx, ticket, input.kind === "outbound" ? { firstResponse: true } : { note: true });
+    // First response is an agent's: Usher's own replies (a rule's auto-reply, an incident update, a survey) are not one.
+    ticket = await touch(tx, ticket, input.kind === "outbound" ? { firstResponse: tx.actor.kind === "agent" } : { note: true });
     return { message, ticket };
   });
 }
