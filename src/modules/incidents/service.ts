@@ -2,13 +2,14 @@ import { and, asc, count, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { type Ctx, inTransaction, systemActor } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
-import { type Page, pageSize, toPage } from "../../platform/pagination";
+import { type Page, decodeCursor, pageSize, toPage } from "../../platform/pagination";
 import { recordActivities } from "../activity/service";
 import { getContact } from "../contacts/service";
 import { assertDeskAccess, authorize, canAccessDesk } from "../identity/policy";
 import { render } from "../rules/actions";
 import { addMessage } from "../tickets/messages";
-import type { TicketRow } from "../tickets/schema";
+// Read-only join for the linked tickets' status; incidents never write tickets.
+import { type TicketRow, tickets } from "../tickets/schema";
 import { getTicket, getTicketsByIds } from "../tickets/service";
 import { type IncidentRow, type IncidentSeverity, type IncidentStatus, incidentTickets, incidents } from "./schema";
 
@@ -78,21 +79,25 @@ async function loadIncident(ctx: Ctx, id: string): Promise<IncidentRow> {
   return row;
 }
 
-/** How many tickets each incident has, and how many of those are unsolved (read through the tickets service). */
+/**
+ * How many tickets each incident has, and how many of those are unsolved: one
+ * aggregate (the navigation polls the live list), reading the tickets' status
+ * without writing them.
+ */
 async function withCounts(ctx: Ctx, rows: IncidentRow[]): Promise<Incident[]> {
   if (rows.length === 0) return [];
-  const links = await ctx.db
-    .select({ incidentId: incidentTickets.incidentId, ticketId: incidentTickets.ticketId })
+  const counts = await ctx.db
+    .select({
+      incidentId: incidentTickets.incidentId,
+      tickets: count(),
+      unsolved: sql<number>`(count(*) filter (where ${tickets.status} not in ('solved', 'closed')))::int`,
+    })
     .from(incidentTickets)
-    .where(and(eq(incidentTickets.workspaceId, ctx.workspaceId), inArray(incidentTickets.incidentId, rows.map((r) => r.id))));
-  const system: Ctx = { ...ctx, actor: systemActor("incidents") };
-  const open = new Set(
-    (await getTicketsByIds(system, [...new Set(links.map((l) => l.ticketId))])).filter((t) => !isDone(t)).map((t) => t.id),
-  );
-  return rows.map((row) => {
-    const mine = links.filter((l) => l.incidentId === row.id);
-    return { ...row, tickets: mine.length, unsolved: mine.filter((l) => open.has(l.ticketId)).length };
-  });
+    .innerJoin(tickets, and(eq(tickets.workspaceId, incidentTickets.workspaceId), eq(tickets.id, incidentTickets.ticketId)))
+    .where(and(eq(incidentTickets.workspaceId, ctx.workspaceId), inArray(incidentTickets.incidentId, rows.map((r) => r.id))))
+    .groupBy(incidentTickets.incidentId);
+  const byIncident = new Map(counts.map((c) => [c.incidentId, c]));
+  return rows.map((row) => ({ ...row, tickets: byIncident.get(row.id)?.tickets ?? 0, unsolved: byIncident.get(row.id)?.unsolved ?? 0 }));
 }
 
 const isDone = (t: Pick<TicketRow, "status">) => t.status === "solved" || t.status === "closed";
@@ -200,7 +205,7 @@ export async function listIncidentTickets(ctx: Ctx, incidentId: string, options:
       and(
         eq(incidentTickets.workspaceId, ctx.workspaceId),
         eq(incidentTickets.incidentId, incidentId),
-        options.cursor ? gt(incidentTickets.ticketId, decodeTicketCursor(options.cursor)) : undefined,
+        options.cursor ? gt(incidentTickets.ticketId, afterTicket(options.cursor)) : undefined,
       ),
     )
     .orderBy(asc(incidentTickets.ticketId))
@@ -210,14 +215,11 @@ export async function listIncidentTickets(ctx: Ctx, incidentId: string, options:
   return { items: page.items.flatMap((l) => byId.get(l.ticketId) ?? []), nextCursor: page.nextCursor };
 }
 
-function decodeTicketCursor(cursor: string): string {
-  try {
-    const [id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof id === "string" && /^[0-9a-f-]{36}$/.test(id)) return id;
-  } catch {
-    /* below */
-  }
-  throw new DomainError("request.invalid_cursor", "The cursor is not one this API gave out; start again without it");
+/** The cursor of `toPage`: the last ticket id of the page before. */
+function afterTicket(cursor: string): string {
+  const [id] = decodeCursor(cursor, 1);
+  if (typeof id !== "string" || !/^[0-9a-f-]{36}$/.test(id)) throw new DomainError("request.invalid_cursor", "The cursor is not one this API gave out; start again without it");
+  return id;
 }
 
 /** The live incident a ticket is part of, if any. */
