@@ -1,5 +1,8 @@
-import { type SQL, type SQLWrapper, type Table, getTableColumns, sql } from "drizzle-orm";
-import type { Db } from "./db";
+import { type SQL, type SQLWrapper, type Table, getTableColumns } from "drizzle-orm";
+import { type Db, FINAL_WRITE } from "./db";
+import { type Statement, compileInsert, shiftPlaceholders } from "./insert";
+
+type Part = SQL | Statement;
 
 /**
  * Writes staged during a transaction and sent as ONE statement of
@@ -10,40 +13,38 @@ import type { Db } from "./db";
  *
  * PostgreSQL runs every CTE of the statement, checks foreign keys at its end
  * (so a child may be staged before its parent), and gives each CTE the same
- * snapshot: a staged insert is not visible to another staged statement, nor
- * to reads until flushed. Stage only writes nothing reads back before the
- * flush; `flush` before reading what was staged.
+ * snapshot: a staged insert is not visible to another staged statement. In
+ * a transaction the batch is write-behind (see `inTransaction`): any other
+ * statement sends what is staged first, so reads see it.
  */
 export class WriteBatch {
-  private parts: { query: SQL; key?: string; table?: Table; name?: string }[] = [];
+  private parts: { query: Part | (() => SQLWrapper | Statement); name?: string }[] = [];
   private notices: { channel: string; payload: string }[] = [];
-  private results = new Map<string, Record<string, unknown>[]>();
   /** Per-transaction state other modules keep beside the batch (their caches of rows this transaction wrote). */
   readonly state = new Map<string, unknown>();
+  /** Run once the transaction has committed (see `afterCommit` in context.ts). */
+  readonly committed: (() => void)[] = [];
 
   get size(): number {
     return this.parts.length + this.notices.length;
   }
 
-  /**
-   * Stages a write. With a `key` (unique in the batch), its RETURNING rows are
-   * kept, after whichever flush sends it, for `returned(key)` — as typed rows
-   * of `table` when it is given (`returning()` of every column), else as plain
-   * JSON objects.
-   */
-  add(query: SQLWrapper, key?: string, table?: Table): void {
-    this.parts.push({ query: query.getSQL(), key, table });
+  /** Stages a write. */
+  add(query: SQLWrapper | Statement): void {
+    this.parts.push({ query: isStatement(query) ? query : query.getSQL() });
   }
 
   /**
    * Stages a write under a name; staging the same name again before the
    * flush replaces it. For a row written more than once per transaction:
-   * PostgreSQL applies only one of two CTEs that update the same row.
+   * PostgreSQL applies only one of two CTEs that update the same row. Given
+   * a function, the write is built when sent (from the row as it is then).
    */
-  put(name: string, query: SQLWrapper): void {
+  put(name: string, query: SQLWrapper | Statement | (() => SQLWrapper | Statement)): void {
+    const built = typeof query === "function" ? query : isStatement(query) ? query : query.getSQL();
     const part = this.parts.find((p) => p.name === name);
-    if (part) part.query = query.getSQL();
-    else this.parts.push({ query: query.getSQL(), name });
+    if (part) part.query = built;
+    else this.parts.push({ query: built, name });
   }
 
   /** Whether a write staged with `put(name)` is still waiting for the flush. */
@@ -65,56 +66,130 @@ export class WriteBatch {
     this.notices.push({ channel, payload });
   }
 
-  /** The RETURNING rows of a keyed write, once flushed. */
-  returned<T = Record<string, unknown>>(key: string): T[] {
-    const rows = this.results.get(key);
-    if (!rows) throw new Error(`nothing was returned under "${key}": not staged, or not flushed yet`);
-    return rows as T[];
+  /** The flush on its way, if any: statements sent meanwhile wait for it, to come after it. */
+  private sending: Promise<void> | undefined;
+
+  /** Before another statement of the transaction: sends what is staged, and waits for a flush on its way. */
+  async sendPending(db: Db): Promise<void> {
+    while (this.sending) await this.sending;
+    if (this.size > 0) await this.flush(db);
   }
 
-  /** Sends every staged write as one statement. */
-  async flush(db: Db): Promise<void> {
+  private past = false;
+
+  /**
+   * Runs a read that cannot depend on anything staged (the caller knows
+   * what is) without sending the staged writes first — they keep growing
+   * into one statement. `run` must start its query synchronously.
+   */
+  readPast<T>(run: () => Promise<T>): Promise<T> {
+    this.past = true;
+    try {
+      return run();
+    } finally {
+      this.past = false;
+    }
+  }
+
+  /** Asked by the transaction's hook as a statement starts: whether it reads past the batch. */
+  takeReadPast(): boolean {
+    const past = this.past;
+    this.past = false;
+    return past;
+  }
+
+  /** Forgets what is staged (the transaction is rolling back). */
+  discard(): void {
+    this.parts = [];
+    this.notices = [];
+  }
+
+  /**
+   * Sends every staged write as one statement. `final`: the transaction's
+   * last statement before COMMIT — if it has not written before, this
+   * statement alone is the transaction (PostgreSQL: see `wrapClient` in db.ts).
+   */
+  async flush(db: Db, options: { final?: boolean } = {}): Promise<void> {
+    const sending = this.send(db, options.final ?? false);
+    this.sending = sending;
+    try {
+      await sending;
+    } finally {
+      if (this.sending === sending) this.sending = undefined;
+    }
+  }
+
+  private async send(db: Db, final: boolean): Promise<void> {
     const parts = this.parts;
     const notices = this.notices;
     this.parts = [];
     this.notices = [];
     if (parts.length === 0 && notices.length === 0) return;
-    if (parts.length === 1 && !parts[0]!.key && notices.length === 0) {
-      await db.execute(parts[0]!.query);
+    const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
+    const compiled = (p: (typeof parts)[number]): Statement => {
+      const built = typeof p.query === "function" ? p.query() : p.query;
+      if (isStatement(built)) return built;
+      const { sql, params } = dialect.sqlToQuery(built.getSQL());
+      return { text: sql, params };
+    };
+    if (parts.length === 1 && notices.length === 0) {
+      const only = compiled(parts[0]!);
+      await sendSql(db, only.text, only.params, final);
       return;
     }
-    // Result columns are named by position, so the statement text depends only on
-    // the shape of the batch and stays one prepared statement.
-    const keyed = parts.map((p, i) => ({ key: p.key, table: p.table, name: `w${i}` })).filter((p) => p.key);
-    const columns = [
-      ...keyed.map((k) => sql`(select coalesce(json_agg(${sql.raw(k.name)}), '[]'::json) from ${sql.raw(k.name)}) as ${sql.raw(`r_${k.name}`)}`),
-      ...notices.map((n, i) => sql`pg_notify(${n.channel}, ${n.payload}) as ${sql.raw(`n${i}`)}`),
-    ];
-    const select = columns.length ? sql.join(columns, sql`, `) : sql`1`;
-    const ctes = parts.length
-      ? sql`with ${sql.join(
-          parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.query})`),
-          sql`, `,
-        )} `
-      : sql``;
-    const result = (await db.execute(sql`${ctes}select ${select}`)) as unknown as { rows: Record<string, unknown>[] };
-    const row = result.rows[0] ?? {};
-    for (const k of keyed) {
-      const value = row[`r_${k.name}`];
-      const rows = (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>[];
-      this.results.set(k.key!, k.table ? rows.map((r) => fromJsonRow(k.table!, r)) : rows);
+    // One statement of CTEs, its text built by joining the parts' texts (their placeholders
+    // moved up): the text depends only on the shape of the batch and stays one prepared statement.
+    const params: unknown[] = [];
+    const ctes = parts.map((p, i) => {
+      const part = compiled(p);
+      const text = shiftPlaceholders(part.text, params.length);
+      params.push(...part.params);
+      return `w${i} as (${text})`;
+    });
+    const columns: string[] = [];
+    for (const [i, n] of notices.entries()) {
+      params.push(n.channel, n.payload);
+      columns.push(`pg_notify($${params.length - 1}, $${params.length}) as n${i}`);
     }
+    const text = `${ctes.length ? `with ${ctes.join(", ")} ` : ""}select ${columns.length ? columns.join(", ") : "1"}`;
+    await sendSql(db, text, params, final);
   }
 }
 
+const isStatement = (value: unknown): value is Statement => typeof (value as Statement).text === "string" && Array.isArray((value as Statement).params);
+
+/**
+ * Sends text and parameters on the transaction's own connection, past
+ * drizzle (its SQL tree is what this spares) and past the write-behind hook
+ * (this is the batch's own statement). Both drivers' clients take
+ * `query(config, values)`.
+ */
+async function sendSql(db: Db, text: string, params: unknown[], final: boolean): Promise<{ rows: Record<string, unknown>[] }> {
+  const client = (db as unknown as { session: { client: { query(config: unknown, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }> } } }).session.client;
+  try {
+    return await client.query(isPglite(client) ? text : { text, [FINAL_WRITE]: final }, params);
+  } catch (err) {
+    throw Object.assign(new Error(`Failed query: ${text.slice(0, 200)}`), { cause: err });
+  }
+}
+
+const isPglite = (client: object) => !("release" in client) && "exec" in client;
+
 /** A row that came back as JSON (snake_case names, ISO dates) in the table's own typed shape. */
-function fromJsonRow(table: Table, json: Record<string, unknown>): Record<string, unknown> {
+export function fromJsonRow(table: Table, json: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     const value = json[column.name];
     out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
   return out;
+}
+
+/** Inserts whole rows now, or stages them (compiled without drizzle's builder: see insert.ts) when the context carries a batch. */
+export async function stageRows<T extends Table>(ctx: { db: Db; batch?: WriteBatch }, table: T, rows: T["$inferInsert"][]): Promise<void> {
+  if (rows.length === 0) return;
+  if (ctx.batch) ctx.batch.add(compileInsert(table, rows as Record<string, unknown>[]));
+  else await ctx.db.insert(table as never).values(rows as never);
 }
 
 /** Runs a write now, or stages it when the context carries a batch. */

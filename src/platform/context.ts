@@ -1,8 +1,8 @@
 import type { Clock } from "./clock";
-import type { SQL } from "drizzle-orm";
 import { WriteBatch } from "./batch";
 import type { Db } from "./db";
 import { fromDatabaseError } from "./errors";
+import type { Statement } from "./insert";
 
 /** Who is acting. Services authorize against this, never against HTTP details. */
 export type Actor =
@@ -55,7 +55,7 @@ export interface Outbox {
   /** Queue names of reactors subscribed to an activity type (and, given the activity, accepting it). */
   reactorsFor(type: string, activity?: RecordedActivity): readonly string[];
   /** The jobs as one INSERT, to stage in a write batch. */
-  jobsSql(jobs: JobInsert[]): SQL;
+  jobsSql(jobs: JobInsert[]): Statement;
   /** In-transaction handlers subscribed to an activity type. */
   inlineFor(type: string): readonly InlineHandler[];
   enqueue(db: Db, jobs: JobInsert[]): Promise<void>;
@@ -84,16 +84,65 @@ export interface Ctx {
  */
 export async function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.inTx) return fn(ctx);
+  const batch = new WriteBatch();
+  let result: T;
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const batch = new WriteBatch();
-      const result = await fn({ ...ctx, db: tx, inTx: true, batch });
-      await batch.flush(tx);
-      return result;
+    result = await ctx.db.transaction(async (tx) => {
+      flushBeforeEachStatement(tx, batch);
+      const value = await fn({ ...ctx, db: tx, inTx: true, batch });
+      await batch.flush(tx, { final: true });
+      return value;
     });
   } catch (err) {
     throw fromDatabaseError(err) ?? err;
   }
+  for (const done of batch.committed) done();
+  return result;
+}
+
+/**
+ * Runs `fn` once the caller's transaction has committed (at once outside
+ * one): for process memory that must not learn of a change that may still
+ * roll back — caches of what other transactions read.
+ */
+export function afterCommit(ctx: Ctx, fn: () => void): void {
+  if (ctx.inTx && ctx.batch) ctx.batch.committed.push(fn);
+  else fn();
+}
+
+/**
+ * Makes the batch write-behind: any statement the transaction sends by
+ * other means first sends what is staged, so it sees those writes (and a
+ * row it refers to exists). Code that only stages — a new ticket's inline
+ * reactors deciding its priority, SLA clocks and jobs — then costs one
+ * statement, without every caller having to know when to flush.
+ *
+ * Every drizzle query, `execute` and pg-boss's SQL go through the
+ * transaction's own session's `prepareQuery` (a session per transaction, in
+ * both drivers), so that is where it hooks in. The batch's own statement
+ * goes to the driver directly, so it never waits for itself.
+ */
+function flushBeforeEachStatement(tx: Db, batch: WriteBatch): void {
+  type Prepared = Record<"execute" | "all", (...args: unknown[]) => Promise<unknown>>;
+  const session = (tx as unknown as { session?: { prepareQuery: (query: { sql: string }, ...rest: unknown[]) => Prepared } }).session;
+  if (!session) return;
+  const prepare = session.prepareQuery.bind(session);
+  session.prepareQuery = (query, ...rest) => {
+    const prepared = prepare(query, ...rest);
+    // Rolling back: what is staged goes with the rest.
+    if (/^\s*rollback/i.test(query.sql)) {
+      batch.discard();
+      return prepared;
+    }
+    for (const method of ["execute", "all"] as const) {
+      const original = prepared[method].bind(prepared);
+      prepared[method] = async (...args) => {
+        if (!batch.takeReadPast()) await batch.sendPending(tx);
+        return original(...args);
+      };
+    }
+    return prepared;
+  };
 }
 
 export function withActor(ctx: Ctx, actor: Actor): Ctx {

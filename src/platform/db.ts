@@ -52,7 +52,7 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
   });
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => undefined);
-  pool.on("connect", (client) => preparesHotStatements(client));
+  pool.on("connect", (client) => wrapClient(client));
   const db = drizzlePg({ client: pool }) as unknown as Db;
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
@@ -124,14 +124,65 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function preparesHotStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+/** Set on a statement's config by the write batch: the transaction's last write (see `wrapClient`). */
+export const FINAL_WRITE = Symbol("usher.finalWrite");
+
+interface ClientState {
+  /** BEGIN was asked for and not sent yet. */
+  deferred: boolean;
+  begun?: Promise<unknown>;
+}
+
+/**
+ * Under READ COMMITTED every statement sees what was committed when it
+ * started, in a transaction or not; a plain SELECT takes no lock. So a
+ * transaction's BEGIN can wait until its first statement that writes or
+ * locks, and a transaction that only read before its one write statement
+ * needs no BEGIN and COMMIT at all: that statement is atomic on its own. A
+ * new fan's ticket is a lookup and one write statement — two round trips
+ * instead of four. Anything but a plain SELECT sends the BEGIN first.
+ */
+const PLAIN_READ = /^\s*select\b/i;
+const NOT_PLAIN = /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|nextval|setval|pg_advisory|pg_try_advisory|pg_notify|set_config|pg_sleep/i;
+
+function wrapClient(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const state: ClientState = { deferred: false };
+  const send = (config: unknown, values?: unknown, callback?: unknown) => {
     if (config && typeof config === "object" && !(config as pg.QueryConfig).name && Array.isArray(values) && values.length > 0) {
       const name = statementName((config as pg.QueryConfig).text);
       if (name) return query({ ...(config as pg.QueryConfig), name }, values, callback);
     }
     return query(config, values, callback);
+  };
+  const skipped = (command: string) => Promise.resolve({ command, rowCount: null, rows: [], fields: [] });
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    const text = typeof config === "string" ? config : (config as pg.QueryConfig | undefined)?.text;
+    if (typeof text !== "string" || typeof callback === "function") return send(config, values, callback);
+    const word = /^\s*(\w+)\s*;?\s*$/.exec(text)?.[1]?.toLowerCase();
+    if (word === "begin") {
+      state.deferred = true;
+      state.begun = undefined;
+      return skipped("BEGIN");
+    }
+    if (!state.deferred) return send(config, values);
+    if (word === "commit" || word === "rollback") {
+      const begun = state.begun;
+      state.deferred = false;
+      state.begun = undefined;
+      if (!begun) return skipped(word.toUpperCase());
+      // A BEGIN that failed left nothing to roll back; its error reached the statement that needed it.
+      return begun.then(
+        () => send(config, values),
+        (err: unknown) => (word === "rollback" ? skipped("ROLLBACK") : Promise.reject(err)),
+      );
+    }
+    if (!state.begun) {
+      const final = (config as { [FINAL_WRITE]?: boolean })[FINAL_WRITE] === true;
+      if (final || (PLAIN_READ.test(text) && !NOT_PLAIN.test(text))) return send(config, values);
+      state.begun = send("begin");
+    }
+    return state.begun.then(() => send(config, values));
   };
 }
 

@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 import type { JobInsert } from "./context";
-import type { SQL } from "drizzle-orm";
-import { type Database, type Db, executorFor, rawSql } from "./db";
+import { type Database, type Db, executorFor } from "./db";
+import type { Statement } from "./insert";
 
 export type { PgBoss };
 
@@ -53,9 +53,9 @@ function toBossJobs(jobs: JobInsert[]) {
 }
 
 /** The jobs as one INSERT statement, to run or to stage in a write batch. */
-export function jobsSql(jobs: JobInsert[]): SQL {
+export function jobsSql(jobs: JobInsert[]): Statement {
   // Queue settings (retries, expiry) come from the queue; null defaults defer to them.
-  return rawSql(INSERT_JOBS, [JSON.stringify(toBossJobs(jobs)), null, null, null, null, null]);
+  return { text: INSERT_JOBS, params: [JSON.stringify(toBossJobs(jobs)), null, null, null, null, null] };
 }
 
 /** Inserts jobs with the caller's handle, so they commit or roll back with its transaction. */

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt } from "drizzle-orm";
-import { stage } from "../../platform/batch";
+import { stageRows } from "../../platform/batch";
 import type { Actor, Ctx, JobInsert } from "../../platform/context";
 import { newId } from "../../platform/ids";
 import { type ActivityRow, type Changes, activities, reactorReceipts } from "./schema";
@@ -51,7 +51,7 @@ export async function recordActivities(ctx: Ctx, inputs: ActivityInput[], option
     data: systemName ? { ...input.data, system: systemName } : (input.data ?? {}),
     createdAt: input.at ?? now,
   }));
-  await stage(ctx, ctx.db.insert(activities).values(rows));
+  await stageRows(ctx, activities, rows);
 
   // Imports of past conversations are history: no rules, timers or notifications fire for them.
   if (options.react === false) return rows;
@@ -80,8 +80,7 @@ async function runInline(ctx: Ctx, rows: ActivityRow[]): Promise<void> {
   if (depth >= MAX_INLINE_DEPTH) return;
   const handlers = rows.flatMap((row) => ctx.outbox.inlineFor(row.type).map((handle) => ({ row, handle })));
   if (handlers.length === 0) return;
-  // Inline reactors read what the change wrote: send the staged writes first.
-  await ctx.batch?.flush(ctx.db);
+  // What they read sees the staged writes: the batch sends them before any other statement.
   const inner: Ctx = { ...ctx, depth: depth + 1 };
   for (const { row, handle } of handlers) await handle(inner, row);
 }
