@@ -1,5 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { type Ctx, type RecordedActivity, inTransaction } from "../../platform/context";
+import { rawSql } from "../../platform/db";
+import { type Statement, compileInsert } from "../../platform/insert";
 import type { Reactor } from "../activity/reactors";
 import type { ActivityRow } from "../activity/schema";
 import { type ActivityInput, recordActivities } from "../activity/service";
@@ -69,7 +71,6 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
   if (!ticket) return;
   if (ticket.mergedIntoId) {
     // Merged away: its clocks stop for good (the ticket it joined carries the conversation on).
-    await flushStagedClocks(ctx, ticketId);
     keptClocks(ctx)?.set(ticketId, []);
     await ctx.db.delete(slaTargets).where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
     if (ticket.dueAt) await setDerivedFields(ctx, ticket.id, { dueAt: null });
@@ -139,7 +140,6 @@ export async function updateClocks(ctx: Ctx, ticketId: string, event: ClockEvent
   const removed = [...snapshot.keys()].filter((m) => !rows.has(m));
   keptClocks(ctx)?.set(ticketId, [...rows.values()].map((r) => ({ ...r })));
   if (removed.length) {
-    await flushStagedClocks(ctx, ticketId);
     await ctx.db
       .delete(slaTargets)
       .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId), inArray(slaTargets.metric, removed)));
@@ -204,41 +204,39 @@ async function stageTargets(ctx: Ctx, ticketId: string, rows: SlaTargetRow[]): P
   for (const r of rows) pending.set(r.metric, { ...r });
   const merged = [...pending.values()];
   ctx.batch.state.set(name, merged);
-  ctx.batch.put(name, upsertTargetsSql(ctx, merged));
-}
-
-async function flushStagedClocks(ctx: Ctx, ticketId: string): Promise<void> {
-  if (ctx.batch?.holds(stagedName(ticketId))) await ctx.batch.flush(ctx.db);
+  ctx.batch.put(name, upsertTargetsSql(merged));
 }
 
 export async function upsertTargets(ctx: Ctx, rows: SlaTargetRow[]): Promise<void> {
-  await upsertTargetsSql(ctx, rows);
+  if (rows.length === 0) return;
+  const { text, params } = upsertTargetsSql(rows);
+  await ctx.db.execute(rawSql(text, params));
 }
 
-function upsertTargetsSql(ctx: Ctx, rows: SlaTargetRow[]) {
-  const set = Object.fromEntries(
-    [
-      "policy_id",
-      "calendar_id",
-      "target_minutes",
-      "warn_percent",
-      "started_at",
-      "consumed_ms",
-      "due_at",
-      "warn_at",
-      "achieved_at",
-      "paused_at",
-      "warned_at",
-      "breached_at",
-      "next_check_at",
-      "cycle",
-      "updated_at",
-    ].map((c) => [camel(c), sql.raw(`excluded.${c}`)]),
-  );
-  return ctx.db.insert(slaTargets).values(rows).onConflictDoUpdate({ target: [slaTargets.ticketId, slaTargets.metric], set });
+const UPSERT_SET = [
+  "policy_id",
+  "calendar_id",
+  "target_minutes",
+  "warn_percent",
+  "started_at",
+  "consumed_ms",
+  "due_at",
+  "warn_at",
+  "achieved_at",
+  "paused_at",
+  "warned_at",
+  "breached_at",
+  "next_check_at",
+  "cycle",
+  "updated_at",
+];
+const UPSERT_CONFLICT = `on conflict ("ticket_id", "metric") do update set ${UPSERT_SET.map((c) => `"${c}" = excluded.${c}`).join(", ")}`;
+
+/** Clocks inserted or replaced, compiled once per shape (a new ticket's clocks are in its write statement). */
+function upsertTargetsSql(rows: SlaTargetRow[]): Statement {
+  return compileInsert(slaTargets, rows, UPSERT_CONFLICT);
 }
 
-const camel = (s: string) => s.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
 
 /**
  * The clocks the policy asks for, from the ones the ticket has: kept (with

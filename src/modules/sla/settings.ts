@@ -5,12 +5,18 @@ import type { Db } from "../../platform/db";
 import { automationSettings } from "./schema";
 
 /**
- * The configuration of SLA, priority, rules and routing changes rarely and is
- * read on every ticket change. Each process keeps it compiled in memory per
- * workspace, tagged with the workspace's configuration version; every admin
- * change bumps the version in its transaction, so the next reader anywhere
- * reloads. The version is read once per transaction (and on every read
- * outside one).
+ * The configuration of SLA, priority, rules, routing and desks changes
+ * rarely and is read on every ticket change. Each process keeps it compiled
+ * in memory per workspace, tagged with the workspace's configuration
+ * version; every admin change bumps the version in its transaction, so the
+ * next reader anywhere reloads.
+ *
+ * The version itself is read at most once per transaction, and a process
+ * trusts what it last read for `VERSION_TRUST_MS`: reading it in every
+ * transaction was one round trip in ten of a new ticket. So another process
+ * applies an admin change within that time; this process at once — a bump
+ * here makes every reader re-read until the new version is seen (or, if the
+ * bumping transaction rolled back, until the mark expires).
  */
 
 type Seeder = (ctx: Ctx) => Promise<void>;
@@ -26,11 +32,37 @@ const versionInTx = new WeakMap<object, Map<string, number>>();
 const changedInTx = new WeakSet<object>();
 const cache = new Map<string, { version: number; values: Map<string, unknown> }>();
 
+export const VERSION_TRUST_MS = 1_000;
+/** The version this process last read per workspace, when, and the version a bump here awaits. */
+const lastRead = new Map<string, { version: number; at: number; awaiting?: { version: number; until: number } }>();
+
+function trusted(workspaceId: string): number | undefined {
+  const known = lastRead.get(workspaceId);
+  if (!known) return undefined;
+  const now = performance.now();
+  if (now - known.at > VERSION_TRUST_MS) return undefined;
+  if (known.awaiting && known.version < known.awaiting.version && now < known.awaiting.until) return undefined;
+  return known.version;
+}
+
+function noteRead(ctx: Ctx, version: number): void {
+  // What a transaction that changed the configuration reads is not committed yet.
+  if (changedInTx.has(ctx.db as object)) return;
+  const known = lastRead.get(ctx.workspaceId);
+  // Versions only grow: a read that started before a newer one was noted is older news.
+  if (known && known.version > version) return;
+  if (lastRead.size > 5_000) lastRead.clear();
+  lastRead.set(ctx.workspaceId, { version, at: performance.now(), awaiting: known?.awaiting });
+}
+
 /** The workspace's configuration version; installs the defaults the first time a workspace needs them. */
 export async function configVersion(ctx: Ctx): Promise<number> {
   const perTx = versionInTx.get(ctx.db as object);
-  const known = perTx?.get(ctx.workspaceId);
-  if (known !== undefined) return known;
+  const known = perTx?.get(ctx.workspaceId) ?? (changedInTx.has(ctx.db as object) ? undefined : trusted(ctx.workspaceId));
+  if (known !== undefined) {
+    remember(ctx.db, ctx.workspaceId, known);
+    return known;
+  }
   let [row] = await ctx.db
     .select({ version: automationSettings.version })
     .from(automationSettings)
@@ -47,7 +79,6 @@ export async function configVersion(ctx: Ctx): Promise<number> {
       // read must not stay cached under version 1 (the next installation's rows have other ids).
       if (ctx.db instanceof PgTransaction) changedInTx.add(ctx.db);
       for (const seed of seeders) await seed(ctx);
-      await ctx.batch?.flush(ctx.db);
     }
     [row] = await ctx.db
       .select({ version: automationSettings.version })
@@ -55,6 +86,7 @@ export async function configVersion(ctx: Ctx): Promise<number> {
       .where(eq(automationSettings.workspaceId, ctx.workspaceId));
   }
   remember(ctx.db, ctx.workspaceId, row!.version);
+  noteRead(ctx, row!.version);
   return row!.version;
 }
 
@@ -77,6 +109,11 @@ export async function bumpConfigVersion(ctx: Ctx): Promise<void> {
     .returning({ version: automationSettings.version });
   remember(ctx.db, ctx.workspaceId, row!.version);
   if (ctx.db instanceof PgTransaction) changedInTx.add(ctx.db);
+  // Until this commits, readers here keep reading the version rather than trusting the last one.
+  const awaiting = { version: row!.version, until: performance.now() + 10_000 };
+  const known = lastRead.get(ctx.workspaceId);
+  if (known) known.awaiting = awaiting;
+  else lastRead.set(ctx.workspaceId, { version: 0, at: -Infinity, awaiting });
 }
 
 /** A compiled piece of configuration, loaded again only when the workspace's version moved. */

@@ -1,4 +1,5 @@
 import type { Ctx } from "../../platform/context";
+import type { Statement } from "../../platform/insert";
 import type { TicketRow } from "./schema";
 
 /**
@@ -11,14 +12,15 @@ import type { TicketRow } from "./schema";
  * `applyPatch`, `touch` and `setDerivedFields` keep it up to date, and the
  * raw updates (merge, split, contact merges, SLA recomputation) forget it.
  *
+ * A new ticket's INSERT stays staged, built from the kept row when the
+ * batch is sent: the derived fields its inline reactors decide (priority,
+ * due time) go into the INSERT itself rather than an UPDATE after it.
+ *
  * Kept beside the transaction's write batch: it dies with the transaction.
  * A context without a batch (a batch job's own transaction) keeps nothing.
  */
 interface Entry {
-  /** The row; absent while its insert is staged and not yet flushed (the number comes from the insert). */
-  row?: TicketRow;
-  /** The staged insert's key in the batch. */
-  insertKey?: string;
+  row: TicketRow;
   /** Inserted by this transaction: its messages are those counted here. */
   inserted: boolean;
   messages: { inbound: number; outbound: number; note: number };
@@ -36,9 +38,14 @@ function entries(ctx: Ctx): Map<string, Entry> | undefined {
   return map;
 }
 
-/** A ticket whose insert was just staged under `insertKey`. */
-export function rememberInsert(ctx: Ctx, id: string, insertKey: string): void {
-  entries(ctx)?.set(id, { insertKey, inserted: true, messages: { inbound: 0, outbound: 0, note: 0 } });
+const INSERT = "tickets.insert:";
+const insertName = (id: string) => `${INSERT}${id}`;
+
+/** Stages a new ticket's INSERT, built by `insert` from the row as it stands when the batch is sent. */
+export function stageInsert(ctx: Ctx, row: TicketRow, insert: (row: TicketRow) => Statement): void {
+  const entry: Entry = { row: { ...row }, inserted: true, messages: { inbound: 0, outbound: 0, note: 0 } };
+  entries(ctx)!.set(row.id, entry);
+  ctx.batch!.put(insertName(row.id), () => insert(entry.row));
 }
 
 /** A row as this transaction locked or wrote it. */
@@ -49,7 +56,7 @@ export function remember(ctx: Ctx, row: TicketRow): TicketRow {
   const derived = entry?.derived && ctx.batch!.holds(derivedName(row.id)) ? entry.derived : undefined;
   // A staged derived write is newer than what an immediate UPDATE … RETURNING saw.
   const current = derived ? { ...row, ...derived } : row;
-  if (entry) Object.assign(entry, { row: current, insertKey: undefined });
+  if (entry) entry.row = current;
   else map.set(row.id, { row: current, inserted: false, messages: { inbound: 0, outbound: 0, note: 0 } });
   return { ...current };
 }
@@ -57,19 +64,25 @@ export function remember(ctx: Ctx, row: TicketRow): TicketRow {
 /** The kept row, or undefined when this transaction has not locked or written it. */
 export async function cached(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
   const entry = entries(ctx)?.get(id);
-  if (!entry) return undefined;
-  if (!entry.row && entry.insertKey) {
-    await ctx.batch!.flush(ctx.db);
-    entry.row = ctx.batch!.returned<TicketRow>(entry.insertKey)[0];
-    entry.insertKey = undefined;
-  }
-  return entry.row ? { ...entry.row } : undefined;
+  return entry ? { ...entry.row } : undefined;
 }
 
 /** Message counts of a ticket this transaction created, or undefined when they must be read. */
 export function countedMessages(ctx: Ctx, id: string): Entry["messages"] | undefined {
   const entry = entries(ctx)?.get(id);
   return entry?.inserted ? { ...entry.messages } : undefined;
+}
+
+/** Ids of the tickets this transaction inserted. */
+export function insertedIds(ctx: Ctx): string[] {
+  return [...(entries(ctx) ?? [])].filter(([, e]) => e.inserted).map(([id]) => id);
+}
+
+/** Whether a write of `tickets` other than `id`'s own staged INSERT waits in the batch (a read of other tickets would miss it). */
+export function otherTicketWritesStaged(ctx: Ctx, id: string): boolean {
+  if (!ctx.batch) return false;
+  if (ctx.batch.holdsAny(DERIVED)) return true;
+  return [...(entries(ctx) ?? [])].some(([other]) => other !== id && ctx.batch!.holds(insertName(other)));
 }
 
 export function insertedInTransaction(ctx: Ctx, id: string): boolean {
@@ -83,11 +96,10 @@ export function countMessage(ctx: Ctx, id: string, kind: keyof Entry["messages"]
 
 /**
  * Before a write of `tickets` that bypasses this cache (all tickets, or
- * those of `ids`): staged derived writes go out first, so they cannot land
- * after it, and the next read of those rows goes to the database.
+ * those of `ids`): the next read of those rows goes to the database. (Staged
+ * derived writes go out before the raw write: the batch is write-behind.)
  */
-export async function beforeRawWrite(ctx: Ctx, ids?: readonly string[]): Promise<void> {
-  await flushDerived(ctx);
+export function beforeRawWrite(ctx: Ctx, ids?: readonly string[]): void {
   const map = entries(ctx);
   if (!map) return;
   if (ids) for (const id of ids) map.delete(id);
@@ -97,19 +109,19 @@ export async function beforeRawWrite(ctx: Ctx, ids?: readonly string[]): Promise
 const DERIVED = "tickets.derived:";
 export const derivedName = (id: string) => `${DERIVED}${id}`;
 
-/** Before reading `tickets` with SQL: derived writes still staged would not be seen. */
-export async function flushDerived(ctx: Ctx): Promise<void> {
-  if (ctx.batch?.holdsAny(DERIVED)) await ctx.batch.flush(ctx.db);
-}
-
 /**
- * Derived fields to stage: merged with those staged before and not yet
- * flushed, so the batch holds one UPDATE per ticket. Undefined when the
- * ticket is not kept (the write then goes out at once).
+ * Derived fields to stage: "insert" when they went into the ticket's staged
+ * INSERT; else merged with those staged before and not yet flushed, so the
+ * batch holds one UPDATE per ticket. Undefined when the ticket is not kept
+ * (the write then goes out at once).
  */
-export function stageDerived(ctx: Ctx, id: string, fields: Partial<TicketRow>): Partial<TicketRow> | undefined {
+export function stageDerived(ctx: Ctx, id: string, fields: Partial<TicketRow>): Partial<TicketRow> | "insert" | undefined {
   const entry = entries(ctx)?.get(id);
-  if (!entry?.row) return undefined;
+  if (!entry) return undefined;
+  if (ctx.batch!.holds(insertName(id))) {
+    entry.row = { ...entry.row, ...fields };
+    return "insert";
+  }
   const merged = { ...(ctx.batch!.holds(derivedName(id)) ? entry.derived : {}), ...fields };
   entry.derived = merged;
   entry.row = { ...entry.row, ...fields };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import { stage } from "../../platform/batch";
+import { stageRows } from "../../platform/batch";
 import { countMessage, remember } from "./cache";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
@@ -98,10 +98,9 @@ export async function insertMessage(
     deliveryStatus: kind === "outbound" ? "pending" : null,
     createdAt: ctx.clock.now(),
   };
-  await stage(ctx, ctx.db.insert(messages).values(message));
+  await stageRows(ctx, messages, [message]);
   countMessage(ctx, ticket.id, kind);
-  // Attaching updates uploads to point at the message: it must exist first.
-  if (attachmentIds.length) await ctx.batch?.flush(ctx.db);
+  // Attaching updates uploads to point at the message: the batch sends the message's INSERT first.
   const attached = await attachUploads(ctx, message.id, attachmentIds);
   const activity: ActivityInput = {
     type: activityTypeOf[kind],

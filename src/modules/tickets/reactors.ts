@@ -14,6 +14,9 @@ import { beforeRawWrite } from "./cache";
 export const tagCatalogue: Reactor = {
   name: "tickets.tag-catalogue",
   on: ["ticket.created", "ticket.updated"],
+  // Most updates (status, assignee) leave the tags alone: no job for those.
+  accepts: (activity) =>
+    activity.type === "ticket.created" ? ((activity.data.tags as string[] | undefined)?.length ?? 0) > 0 : activity.changes.tags !== undefined,
   async handle(ctx, activity) {
     const deltas = new Map<string, number>();
     if (activity.type === "ticket.created") {

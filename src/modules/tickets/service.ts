@@ -1,19 +1,20 @@
 import { type SQL, and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { type Ctx, inTransaction } from "../../platform/context";
+import { compileInsert } from "../../platform/insert";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { type Page, type SortKey, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
 import { type ActivityInput, diff, recordActivities } from "../activity/service";
 import { redactCardNumbers } from "../compliance/redact";
-import { type IdentityInput, findOrCreateContact, getContact, getContactRow } from "../contacts/service";
+import { type IdentityInput, contactCreatedInTransaction, findOrCreateContact, getContact, getContactRow } from "../contacts/service";
 import { checkCustomFieldValues } from "../desks/fields";
 import { getCategory, getDesk, listCustomFields } from "../desks/service";
 import { assertDeskAccess, authorize, canAccessDesk, deskFilter } from "../identity/policy";
 import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
-import { beforeRawWrite, cached, countedMessages, derivedName, flushDerived, remember, rememberInsert, stageDerived } from "./cache";
+import { beforeRawWrite, cached, countedMessages, derivedName, insertedIds, otherTicketWritesStaged, remember, stageDerived, stageInsert } from "./cache";
 import { type NewMessage, insertMessage } from "./messages";
-import { nextTicketNumberSql } from "./numbers";
+import { takeTicketNumber } from "./numbers";
 import { type Channel, type Priority, type TicketRow, type TicketStatus, messages, tickets } from "./schema";
 import { assertTransition } from "./status";
 import { normaliseTags } from "./tags";
@@ -80,7 +81,6 @@ export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<
   authorize(ctx.actor, "ticket.read");
   const byNumber = typeof idOrNumber === "number" || /^\d{1,9}$/.test(idOrNumber);
   const kept = byNumber ? undefined : await cached(ctx, String(idOrNumber));
-  if (!kept) await flushDerived(ctx);
   const [row] = kept ? [kept] : await ctx.db
     .select()
     .from(tickets)
@@ -97,7 +97,6 @@ export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketR
   // A row this transaction inserted, locked or updated is locked already.
   let row = await cached(ctx, id);
   if (!row) {
-    await flushDerived(ctx);
     [row] = await ctx.db
       .select()
       .from(tickets)
@@ -179,7 +178,6 @@ export async function listTickets(ctx: Ctx, input: TicketQuery = {}): Promise<Pa
   const keys = sortKeys(sort);
   const limit = pageSize(input.limit);
   if (input.conditions) validateConditions(input.conditions);
-  await flushDerived(ctx);
   const rows = await ctx.db
     .select()
     .from(tickets)
@@ -201,7 +199,6 @@ export async function listTickets(ctx: Ctx, input: TicketQuery = {}): Promise<Pa
 export async function countTickets(ctx: Ctx, conditions: ConditionGroup): Promise<number> {
   authorize(ctx.actor, "ticket.read");
   validateConditions(conditions);
-  await flushDerived(ctx);
   const [row] = await ctx.db
     .select({ n: sql<number>`count(*)::int` })
     .from(tickets)
@@ -251,7 +248,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
     const row: TicketRow = {
       id: newId(),
       workspaceId: tx.workspaceId,
-      number: 0, // from the sequence, by the insert below
+      number: await takeTicketNumber(tx.db, tx.workspaceId),
       deskId: desk.id,
       subject,
       status,
@@ -283,8 +280,7 @@ export async function createTicket(ctx: Ctx, input: NewTicket): Promise<TicketRo
       version: 1,
     };
     // Staged: the ticket, its first message, the activities and their jobs go to the database as one statement.
-    tx.batch!.add(tx.db.insert(tickets).values({ ...row, number: nextTicketNumberSql(tx.workspaceId) }).returning(), `ticket:${row.id}`, tickets);
-    rememberInsert(tx, row.id, `ticket:${row.id}`);
+    stageInsert(tx, row, (current) => compileInsert(tickets, [current]));
 
     const activities: ActivityInput[] = [
       {
@@ -526,7 +522,6 @@ export async function bulkUpdateTickets(ctx: Ctx, ids: string[], patch: TicketPa
 /** Tickets by id, limited to those the actor may see. */
 export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRow[]> {
   if (ids.length === 0) return [];
-  await flushDerived(ctx);
   return ctx.db
     .select()
     .from(tickets)
@@ -552,6 +547,7 @@ export async function setDerivedFields(
 ): Promise<void> {
   if (Object.keys(fields).length === 0) return;
   const staged = stageDerived(ctx, id, fields);
+  if (staged === "insert") return;
   const update = ctx.db
     .update(tickets)
     .set(staged ?? fields)
@@ -574,7 +570,6 @@ export async function setDueTimes(ctx: Ctx, ids: string[], dueAts: (Date | null)
 export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
   const kept = await cached(ctx, id);
   if (kept) return kept;
-  await flushDerived(ctx);
   const [row] = await ctx.db
     .select()
     .from(tickets)
@@ -585,7 +580,6 @@ export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | unde
 /** Unsolved tickets per assignee and channel (routing's load). */
 export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assigneeId: string; channel: Channel; n: number }[]> {
   if (agentIds.length === 0) return [];
-  await flushDerived(ctx);
   return ctx.db
     .select({ assigneeId: sql<string>`${tickets.assigneeId}`, channel: tickets.channel, n: sql<number>`count(*)::int` })
     .from(tickets)
@@ -615,26 +609,35 @@ export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbou
 
 /** A requester's other unsolved tickets, newest first (priority signals). */
 export async function otherOpenTickets(ctx: Ctx, ticket: Pick<TicketRow, "id" | "requesterId" | "organisationId">): Promise<TicketRow[]> {
-  await flushDerived(ctx);
-  return ctx.db
-    .select()
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.workspaceId, ctx.workspaceId),
-        ticket.organisationId ? or(eq(tickets.requesterId, ticket.requesterId), eq(tickets.organisationId, ticket.organisationId)) : eq(tickets.requesterId, ticket.requesterId),
-        inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
-        isNull(tickets.mergedIntoId),
-        sql`${tickets.id} <> ${ticket.id}`,
-      ),
-    )
-    .orderBy(desc(tickets.createdAt))
-    .limit(50);
+  // A fan first seen in this transaction has no tickets but those it created (a new fan's first ticket: no query).
+  if (!ticket.organisationId && contactCreatedInTransaction(ctx, ticket.requesterId)) {
+    const others = insertedIds(ctx).filter((id) => id !== ticket.id);
+    if (others.length === 0) return [];
+  }
+  const read = () =>
+    ctx.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.workspaceId, ctx.workspaceId),
+          ticket.organisationId ? or(eq(tickets.requesterId, ticket.requesterId), eq(tickets.organisationId, ticket.organisationId)) : eq(tickets.requesterId, ticket.requesterId),
+          inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+          isNull(tickets.mergedIntoId),
+          sql`${tickets.id} <> ${ticket.id}`,
+        ),
+      )
+      .orderBy(desc(tickets.createdAt))
+      .limit(50)
+      .execute();
+  // The ticket's own staged INSERT cannot change the answer (it is left out): it waits, to go out with
+  // what its reactors decide. Any other staged write of tickets goes first.
+  if (ctx.batch && !otherTicketWritesStaged(ctx, ticket.id)) return ctx.batch.readPast(read);
+  return read();
 }
 
 /** Ids of a workspace's unsolved tickets after a cursor, in id order (batch jobs). */
 export async function unsolvedTicketIds(ctx: Ctx, after: string | null, limit: number): Promise<string[]> {
-  await flushDerived(ctx);
   const rows = await ctx.db
     .select({ id: tickets.id })
     .from(tickets)

@@ -307,6 +307,11 @@ describe("reactors", () => {
       ["refund", 2],
       ["vip", 0],
     ]);
+    // Only changes that touch tags cost a job.
+    const updates = (await listTicketActivities(admin.ctx, t1.id)).items.filter((a) => a.type === "ticket.updated");
+    expect(app().outbox.reactorsFor("ticket.updated", { ...updates[0]!, changes: { status: ["new", "open"] } })).not.toContain(tagCatalogue.name);
+    expect(app().outbox.reactorsFor("ticket.updated", updates[0]!)).toContain(tagCatalogue.name);
+    expect(app().outbox.reactorsFor("ticket.created", { ...created!, data: { tags: [] } })).not.toContain(tagCatalogue.name);
   });
 
   it("a change that rolls back leaves neither its activity nor its jobs", async () => {
