@@ -1,5 +1,6 @@
 import { type SQL, and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
-import { stage } from "../../platform/batch";
+import { fromJsonRow, stage, stageRows } from "../../platform/batch";
+import { query } from "../../platform/db";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
@@ -107,7 +108,8 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactWithIdent
  * Contacts this transaction created, as it created them: a new fan's ticket
  * is scored and given SLA clocks in the same transaction, and those read the
  * requester again. No other transaction sees the row before the commit; an
- * update of `contacts` in this one forgets them (`updateContact`, `mergeContacts`).
+ * update of `contacts` in this one forgets them (`updateContact`, `mergeContacts`),
+ * and those it read (`readHere`).
  */
 function createdHere(ctx: Ctx): Map<string, ContactRow> | undefined {
   if (!ctx.batch) return undefined;
@@ -116,16 +118,35 @@ function createdHere(ctx: Ctx): Map<string, ContactRow> | undefined {
   return map;
 }
 
-/** The contact alone, without identities (one row, one round trip — none for a contact this transaction created). */
+/** Contacts this transaction read (the requester of a ticket it creates is read again by its inline reactors); forgotten with those it created. */
+function readHere(ctx: Ctx): Map<string, ContactRow> | undefined {
+  if (!ctx.batch) return undefined;
+  let map = ctx.batch.state.get("contacts.read") as Map<string, ContactRow> | undefined;
+  if (!map) ctx.batch.state.set("contacts.read", (map = new Map()));
+  return map;
+}
+
+function forgetContacts(ctx: Ctx): void {
+  createdHere(ctx)?.clear();
+  readHere(ctx)?.clear();
+}
+
+/** Whether this transaction created the contact (so nothing committed refers to it yet). */
+export function contactCreatedInTransaction(ctx: Ctx, id: string): boolean {
+  return createdHere(ctx)?.has(id) ?? false;
+}
+
+/** The contact alone, without identities (one row, one round trip — none for a contact this transaction created or read). */
 export async function getContactRow(ctx: Ctx, id: string): Promise<ContactRow> {
   authorize(ctx.actor, "contact.read");
-  const created = createdHere(ctx)?.get(id);
-  if (created) return { ...created };
+  const kept = createdHere(ctx)?.get(id) ?? readHere(ctx)?.get(id);
+  if (kept) return { ...kept };
   const [row] = await ctx.db
     .select()
     .from(contacts)
     .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)));
   if (!row) throw notFound("contact", id);
+  readHere(ctx)?.set(id, { ...row });
   return row;
 }
 
@@ -203,67 +224,62 @@ export async function createContact(ctx: Ctx, input: NewContact): Promise<Contac
   const identities = normaliseAll(input.identities ?? []);
   return inTransaction(ctx, async (tx) => {
     if (input.organisationId) await getOrganisation(tx, input.organisationId);
-    const now = tx.clock.now();
-    const id = newId();
-    // Staged and sent as one statement with the identities and the activity.
-    tx.batch!.add(
-      tx.db
-        .insert(contacts)
-        .values({
-          id,
-          workspaceId: tx.workspaceId,
-          name: input.name?.trim() || displayNameFor(identities),
-          organisationId: input.organisationId ?? organisationByDomain(tx, identities),
-          tier: input.tier ?? "standard",
-          locale: input.locale ?? null,
-          timezone: input.timezone ?? null,
-          notes: input.notes ?? null,
-          attributes: input.attributes ?? {},
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning(),
-      `contact:${id}`,
-      contacts,
-    );
-    if (identities.length) {
-      tx.batch!.add(
-        tx.db
-          .insert(contactIdentities)
-          .values(
-            identities.map((i, n) => ({
-              ...i,
-              id: newId(),
-              workspaceId: tx.workspaceId,
-              contactId: id,
-              isPrimary: n === 0,
-              verifiedAt: input.identities?.[n]?.verified ? now : null,
-              createdAt: now,
-            })),
-          )
-          .onConflictDoNothing()
-          .returning(),
-        `identities:${id}`,
-        contactIdentities,
-      );
-    }
-    await recordActivity(tx, {
-      type: "contact.created",
-      subjectType: "contact",
-      subjectId: id,
-      data: { identities: identities.map((i) => `${i.kind}:${i.value}`) },
-    });
-    await tx.batch!.flush(tx.db);
-    const stored = identities.length ? tx.batch!.returned<IdentityRow>(`identities:${id}`) : [];
-    if (stored.length !== identities.length) throw identityTaken();
-    const row = tx.batch!.returned<ContactRow>(`contact:${id}`)[0]!;
-    createdHere(tx)?.set(id, { ...row });
-    return { ...row, identities: stored };
+    const { found, organisationId } = await lookupIdentities(tx, identities);
+    if (found.length) throw identityTaken(found[0]!.contact.id);
+    return stageContact(tx, input, identities, input.organisationId ?? organisationId);
   });
 }
 
-const identityTaken = () =>
-  new DomainError("conflict.duplicate", "An identity already belongs to another contact", {}, [
+/**
+ * Stages a new contact, its identities and its activity — sent with what
+ * the transaction writes next (a new fan's ticket: one statement). The rows
+ * are returned as they will be stored. An identity another contact took
+ * meanwhile fails the statement with `conflict.duplicate`.
+ */
+async function stageContact(
+  tx: Ctx,
+  input: NewContact,
+  identities: ReturnType<typeof normaliseAll>,
+  organisationId: string | null,
+): Promise<ContactWithIdentities> {
+  const now = tx.clock.now();
+  const row: ContactRow = {
+    id: newId(),
+    workspaceId: tx.workspaceId,
+    name: input.name?.trim() || displayNameFor(identities),
+    organisationId,
+    tier: input.tier ?? "standard",
+    locale: input.locale ?? null,
+    timezone: input.timezone ?? null,
+    notes: input.notes ?? null,
+    attributes: input.attributes ?? {},
+    mergedIntoId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const stored: IdentityRow[] = identities.map((i, n) => ({
+    ...i,
+    id: newId(),
+    workspaceId: tx.workspaceId,
+    contactId: row.id,
+    isPrimary: n === 0,
+    verifiedAt: input.identities?.[n]?.verified ? now : null,
+    createdAt: now,
+  }));
+  await stageRows(tx, contacts, [row]);
+  await stageRows(tx, contactIdentities, stored);
+  await recordActivity(tx, {
+    type: "contact.created",
+    subjectType: "contact",
+    subjectId: row.id,
+    data: { identities: identities.map((i) => `${i.kind}:${i.value}`) },
+  });
+  createdHere(tx)?.set(row.id, { ...row });
+  return { ...row, identities: stored };
+}
+
+const identityTaken = (contactId?: string) =>
+  new DomainError("conflict.duplicate", "An identity already belongs to another contact", contactId ? { contactId } : {}, [
     { path: "identities", message: "already belongs to another contact; merge the contacts instead" },
   ]);
 
@@ -301,7 +317,7 @@ export async function updateContact(ctx: Ctx, id: string, patch: ContactPatch): 
     if (patch.organisationId) await getOrganisation(tx, patch.organisationId);
     const changes = diff(before as unknown as Record<string, unknown>, patch);
     if (Object.keys(changes).length === 0) return before;
-    createdHere(tx)?.clear();
+    forgetContacts(tx);
     await tx.db
       .update(contacts)
       .set({ ...patch, updatedAt: tx.clock.now() })
@@ -384,6 +400,39 @@ export async function findContactByIdentity(ctx: Ctx, identity: IdentityInput): 
 }
 
 /**
+ * One round trip: every identity of every contact any of `identities` belongs
+ * to, with the contact — and, should there be none, the organisation a new
+ * contact's e-mail domain belongs to.
+ */
+async function lookupIdentities(
+  tx: Ctx,
+  identities: ReturnType<typeof normaliseAll>,
+): Promise<{ found: { identity: IdentityRow; contact: ContactRow }[]; organisationId: string | null }> {
+  if (identities.length === 0) return { found: [], organisationId: null };
+  const given = sql.join(
+    identities.map((i) => sql`(m.kind = ${i.kind} and m.provider = ${i.provider} and m.value = ${i.value})`),
+    sql` or `,
+  );
+  const [lookup] = await query<{ found: unknown; organisation_id: string | null }>(
+    tx.db,
+    sql`select
+      (select coalesce(json_agg(json_build_object('identity', row_to_json(i), 'contact', row_to_json(c)) order by i.created_at), '[]'::json)
+         from ${contactIdentities} i join ${contacts} c on c.id = i.contact_id
+        where i.workspace_id = ${tx.workspaceId}
+          and i.contact_id in (select m.contact_id from ${contactIdentities} m where m.workspace_id = ${tx.workspaceId} and (${given}))) as found,
+      ${organisationByDomain(tx, identities) ?? sql`null::uuid`} as organisation_id`,
+  );
+  const json = (typeof lookup!.found === "string" ? JSON.parse(lookup!.found) : lookup!.found) as Record<string, Record<string, unknown>>[];
+  return {
+    found: json.map((f) => ({
+      identity: fromJsonRow(contactIdentities, f.identity!) as IdentityRow,
+      contact: fromJsonRow(contacts, f.contact!) as ContactRow,
+    })),
+    organisationId: lookup!.organisation_id,
+  };
+}
+
+/**
  * The contact behind any of these identities, or a new one. Identities the
  * contact did not have yet are added, so the same person writing from e-mail
  * today and WhatsApp tomorrow is one contact once both are known together.
@@ -395,34 +444,18 @@ export async function findOrCreateContact(
   const identities = normaliseAll(input.identities);
   if (identities.length === 0) throw invalid([{ path: "identities", message: "at least one identity is needed" }]);
   return inTransaction(ctx, async (tx) => {
-    // One round trip: every identity of every contact any given identity belongs to, with the contact.
-    const matching = tx.db
-      .select({ contactId: contactIdentities.contactId })
-      .from(contactIdentities)
-      .where(
-        and(
-          eq(contactIdentities.workspaceId, tx.workspaceId),
-          or(
-            ...identities.map((i) =>
-              and(eq(contactIdentities.kind, i.kind), eq(contactIdentities.provider, i.provider), eq(contactIdentities.value, i.value)),
-            ),
-          ),
-        ),
-      );
-    const found = await tx.db
-      .select({ identity: contactIdentities, contact: contacts })
-      .from(contactIdentities)
-      .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-      .where(and(eq(contactIdentities.workspaceId, tx.workspaceId), inArray(contactIdentities.contactId, matching)))
-      .orderBy(asc(contactIdentities.createdAt));
+    const { found, organisationId } = await lookupIdentities(tx, identities);
     if (found.length === 0) {
-      return { contact: await createContact(tx, { name: input.name, identities: input.identities, locale: input.locale }), created: true };
+      authorize(tx.actor, "contact.write");
+      const created = await stageContact(tx, { name: input.name, identities: input.identities, locale: input.locale }, identities, organisationId);
+      return { contact: created, created: true };
     }
     const same = (a: { kind: string; provider: string; value: string }, b: { kind: string; provider: string; value: string }) =>
       a.kind === b.kind && a.provider === b.provider && a.value === b.value;
     // Prefer the contact found by the first identity given (the channel's own).
     const first = identities.find((i) => found.some((f) => same(f.identity, i)))!;
     const contact = found.find((f) => same(f.identity, first))!.contact;
+    readHere(tx)?.set(contact.id, { ...contact });
     const own = found.filter((f) => f.contact.id === contact.id).map((f) => f.identity);
     const missing = identities.filter((i) => !found.some((f) => same(f.identity, i)));
     if (missing.length) {
@@ -461,7 +494,7 @@ export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string
       .set({ contactId: targetId, isPrimary: false })
       .where(and(eq(contactIdentities.workspaceId, tx.workspaceId), eq(contactIdentities.contactId, sourceId)));
     const now = tx.clock.now();
-    createdHere(tx)?.clear();
+    forgetContacts(tx);
     await tx.db
       .update(contacts)
       .set({ mergedIntoId: targetId, updatedAt: now })

@@ -5,6 +5,8 @@ import type { Db } from "../../platform/db";
 import { newId } from "../../platform/ids";
 import { diff, recordActivity } from "../activity/service";
 import { assertDeskAccess, authorize, deskFilter } from "../identity/policy";
+import { bumpConfigVersion, cachedConfig } from "../sla/settings";
+import { deskAddressesChanged } from "./address-cache";
 import { normaliseAddress } from "./addresses";
 import {
   type CategoryRow,
@@ -37,14 +39,22 @@ export async function listDesks(ctx: Ctx, options: { includeArchived?: boolean }
     .orderBy(asc(desks.name));
 }
 
+/**
+ * A desk is configuration: read on every new ticket, changed by an admin now
+ * and then. Kept with the rest of the workspace's configuration (see
+ * sla/settings.ts); `updateDesk` bumps its version.
+ */
 export async function getDesk(ctx: Ctx, id: string): Promise<DeskRow> {
-  const [row] = await ctx.db
-    .select()
-    .from(desks)
-    .where(and(eq(desks.workspaceId, ctx.workspaceId), eq(desks.id, id)));
+  const row = await cachedConfig(ctx, `desk:${id}`, async () => {
+    const [found] = await ctx.db
+      .select()
+      .from(desks)
+      .where(and(eq(desks.workspaceId, ctx.workspaceId), eq(desks.id, id)));
+    return found;
+  });
   if (!row) throw notFound("desk", id);
   assertDeskAccess(ctx.actor, row.id, () => notFound("desk", id));
-  return row;
+  return { ...row };
 }
 
 export async function findDeskByKey(ctx: Ctx, key: string): Promise<DeskRow | undefined> {
@@ -69,7 +79,8 @@ export async function createDesk(ctx: Ctx, input: NewDesk): Promise<DeskRow> {
 
 export async function updateDesk(ctx: Ctx, id: string, patch: DeskPatch): Promise<DeskRow> {
   authorize(ctx.actor, "workspace.admin");
-  return inTransaction(ctx, async (tx) => {
+  // Intake keeps each address with its desk (archived? language?): it reads them again.
+  return afterAddressChange(inTransaction(ctx, async (tx) => {
     const before = await getDesk(tx, id);
     const { archived, ...fields } = patch;
     const next = { ...fields, ...(archived === undefined ? {} : { archivedAt: archived ? (before.archivedAt ?? tx.clock.now()) : null }) };
@@ -81,11 +92,20 @@ export async function updateDesk(ctx: Ctx, id: string, patch: DeskPatch): Promis
       .where(and(eq(desks.workspaceId, tx.workspaceId), eq(desks.id, id)))
       .returning();
     await recordActivity(tx, { type: "desk.updated", subjectType: "desk", subjectId: id, changes });
+    await bumpConfigVersion(tx);
     return row!;
-  });
+  }));
 }
 
 // ------------------------------------------------------------------ addresses
+
+/**
+ * Intake caches addresses (address-cache.ts): after a change here they are read
+ * again — also when the change failed, which costs one read and is never wrong.
+ */
+function afterAddressChange<T>(change: Promise<T>): Promise<T> {
+  return change.finally(deskAddressesChanged);
+}
 
 export async function listDeskAddresses(ctx: Ctx, deskId: string): Promise<DeskAddressRow[]> {
   await getDesk(ctx, deskId);
@@ -104,7 +124,7 @@ export async function addDeskAddress(
   authorize(ctx.actor, "workspace.admin");
   const address = normaliseAddress(input.channel, input.address);
   if (!address) throw invalid([{ path: "address", message: `not a valid ${input.channel} address` }]);
-  return inTransaction(ctx, async (tx) => {
+  return afterAddressChange(inTransaction(ctx, async (tx) => {
     await getDesk(tx, deskId);
     const [row] = await tx.db
       .insert(deskAddresses)
@@ -119,7 +139,7 @@ export async function addDeskAddress(
       data: { channel: row.channel, address },
     });
     return row;
-  });
+  }));
 }
 
 /**
@@ -135,7 +155,7 @@ export async function updateDeskAddress(
   patch: { displayName?: string | null; settings?: Record<string, unknown> },
 ): Promise<DeskAddressRow> {
   authorize(ctx.actor, "workspace.admin");
-  return inTransaction(ctx, async (tx) => {
+  return afterAddressChange(inTransaction(ctx, async (tx) => {
     const [before] = await tx.db
       .select()
       .from(deskAddresses)
@@ -159,7 +179,7 @@ export async function updateDeskAddress(
       data: { channel: before.channel, address: before.address, settingsChanged: Object.keys(patch.settings ?? {}), displayName: patch.displayName !== undefined },
     });
     return row!;
-  });
+  }));
 }
 
 /**
@@ -196,7 +216,7 @@ export async function listAddressesOfChannel(db: Db, channel: DeskAddressRow["ch
 
 export async function removeDeskAddress(ctx: Ctx, deskId: string, addressId: string): Promise<void> {
   authorize(ctx.actor, "workspace.admin");
-  await inTransaction(ctx, async (tx) => {
+  await afterAddressChange(inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .delete(deskAddresses)
       .where(and(eq(deskAddresses.workspaceId, tx.workspaceId), eq(deskAddresses.deskId, deskId), eq(deskAddresses.id, addressId)))
@@ -208,7 +228,7 @@ export async function removeDeskAddress(ctx: Ctx, deskId: string, addressId: str
       subjectId: deskId,
       data: { channel: row.channel, address: row.address },
     });
-  });
+  }));
 }
 
 // ------------------------------------------------------------------ categories

@@ -9,6 +9,7 @@ import { recordActivity } from "../activity/service";
 import { normaliseEmail } from "../desks/addresses";
 import { workspaces } from "../workspaces/schema";
 import { agents, apiTokens, sessions } from "./schema";
+import { forgetTokens, keep, recall } from "./token-cache";
 import { type AgentWithAccess, accessColumns, actorOf, loadAgentWithAccess, verifyPassword, withAccessOf } from "./service";
 
 export interface AuthDeps {
@@ -185,6 +186,7 @@ export async function revokeApiToken(ctx: Ctx, tokenId: string): Promise<void> {
     if (!token || (!own && !admin)) throw notFound("token", tokenId);
     if (token.revokedAt) return;
     await tx.db.update(apiTokens).set({ revokedAt: tx.clock.now() }).where(eq(apiTokens.id, tokenId));
+    forgetTokens(tx);
     await recordActivity(tx, {
       type: "api_token.revoked",
       subjectType: "agent",
@@ -199,24 +201,31 @@ const TOUCH_EVERY_MS = 60_000;
 export async function authenticateToken(deps: AuthDeps, token: string): Promise<Authenticated | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
   const now = deps.clock.now();
-  // One round trip: every API call pays for it.
-  const [row] = await deps.db
-    .select({ token: apiTokens, agent: agents, ...accessColumns })
-    .from(apiTokens)
-    .innerJoin(agents, and(eq(agents.id, apiTokens.agentId), eq(agents.workspaceId, apiTokens.workspaceId)))
-    .where(
-      and(
-        eq(apiTokens.tokenHash, sha256(token)),
-        isNull(apiTokens.revokedAt),
-        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-      ),
-    );
-  if (!row || row.agent.status !== "active") return undefined;
-  if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
+  const hash = sha256(token);
+  const since = performance.now();
+  let found = recall<{ auth: Authenticated; tokenId: string; lastUsedAt: Date | null; expiresAt: Date | null }>(hash);
+  if (!found) {
+    const [row] = await deps.db
+      .select({ token: apiTokens, agent: agents, ...accessColumns })
+      .from(apiTokens)
+      .innerJoin(agents, and(eq(agents.id, apiTokens.agentId), eq(agents.workspaceId, apiTokens.workspaceId)))
+      .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
+    if (!row || row.agent.status !== "active") return undefined;
+    const agent = withAccessOf(row);
+    found = {
+      auth: { workspaceId: row.token.workspaceId, agent, actor: actorOf(agent, "token") as Authenticated["actor"] },
+      tokenId: row.token.id,
+      lastUsedAt: row.token.lastUsedAt,
+      expiresAt: row.token.expiresAt,
+    };
+    keep(hash, found, since);
   }
-  const agent = withAccessOf(row);
-  return { workspaceId: row.token.workspaceId, agent, actor: actorOf(agent, "token") as Authenticated["actor"] };
+  if (found.expiresAt && found.expiresAt.getTime() <= now.getTime()) return undefined;
+  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    found.lastUsedAt = now;
+    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, found.tokenId));
+  }
+  return { ...found.auth };
 }
 
 export const isTokenLike = (value: string) => value.startsWith(TOKEN_PREFIX);

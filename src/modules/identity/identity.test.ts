@@ -63,6 +63,7 @@ describe("agents and sessions", () => {
     const leaver = await makeAgent(app(), workspace.id, { email });
     const session = await signIn(deps(), { email, password: TEST_PASSWORD });
     const { token } = await createApiToken(leaver.ctx, { name: "script" });
+    expect(await authenticateToken(deps(), token)).toBeDefined(); // and remembered by this process
     await updateAgent(admin.ctx, leaver.agent.id, { status: "deactivated" });
     expect(await authenticateSession(deps(), session.sessionId)).toBeUndefined();
     expect(await authenticateToken(deps(), token)).toBeUndefined();
@@ -72,6 +73,15 @@ describe("agents and sessions", () => {
     const second = await makeAgent(app(), workspace.id, { role: "admin" });
     await updateAgent(admin.ctx, admin.agent.id, { role: "agent" });
     expect(await codeOf(updateAgent(second.ctx, second.agent.id, { status: "deactivated" }))).toBe("agent.last_admin");
+  });
+
+  it("a token's access follows the agent's role and desks at once, though the process remembers tokens", async () => {
+    const { workspace, admin, desk, otherDesk } = await makeWorkspace(app());
+    const worker = await makeAgent(app(), workspace.id, { role: "agent", deskIds: [desk.id] });
+    const { token } = await createApiToken(worker.ctx, { name: "script" });
+    expect((await authenticateToken(deps(), token))?.actor).toMatchObject({ role: "agent", deskIds: [desk.id] });
+    await updateAgent(admin.ctx, worker.agent.id, { role: "light_agent", deskIds: [otherDesk.id] });
+    expect((await authenticateToken(deps(), token))?.actor).toMatchObject({ role: "light_agent", deskIds: [otherDesk.id] });
   });
 
   it("an expired token stops working", async () => {

@@ -10,6 +10,7 @@ import { diff, recordActivity } from "../activity/service";
 import { normaliseEmail } from "../desks/addresses";
 import { desks } from "../desks/schema";
 import { authorize } from "./policy";
+import { forgetTokens } from "./token-cache";
 import { type AgentRow, type Role, type TeamRow, agentDesks, agents, apiTokens, sessions, teamMembers, teams } from "./schema";
 
 export interface AgentWithAccess extends AgentRow {
@@ -218,6 +219,7 @@ export async function updateAgent(ctx: Ctx, id: string, patch: AgentPatch): Prom
   return inTransaction(ctx, async (tx) => {
     const before = await loadAgentWithAccess(tx.db, tx.workspaceId, id);
     if (!before) throw notFound("agent", id);
+    forgetTokens(tx);
     const { password, currentPassword, deskIds, teamIds, email: rawEmail, ...fields } = patch;
     const set: Partial<AgentRow> = { ...fields };
     if (rawEmail !== undefined) {
@@ -383,6 +385,7 @@ export async function deleteTeam(ctx: Ctx, id: string): Promise<void> {
 }
 
 async function setMembers(ctx: Ctx, teamId: string, agentIds: string[]) {
+  forgetTokens(ctx);
   const unique = [...new Set(agentIds)];
   if (unique.length) {
     const found = await ctx.db
