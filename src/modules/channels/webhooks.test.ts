@@ -6,7 +6,9 @@ import { openTestApp, settle } from "../../../test/helpers";
 import type { App } from "../../app";
 import { buildServer } from "../../server";
 import { createApiToken } from "../identity/auth";
-import { addDeskAddress } from "../desks/service";
+import { eq } from "drizzle-orm";
+import { deskAddresses } from "../desks/schema";
+import { addDeskAddress, removeDeskAddress } from "../desks/service";
 import { addMessage, listMessages } from "../tickets/messages";
 import { listTickets } from "../tickets/service";
 import { hubSignature } from "./meta/api";
@@ -299,5 +301,25 @@ describe("desk addresses through the API", { timeout: 30_000 }, () => {
     const payload = { object: "whatsapp_business_account", entry: [] };
     expect((await metaPost(address.id, payload, "a-very-long-app-secret")).statusCode).toBe(403);
     expect((await metaPost(address.id, payload, "the-new-rotated-secret")).statusCode).toBe(200);
+  });
+});
+
+describe("desk addresses kept by the webhooks between requests", { timeout: 30_000 }, () => {
+  const twilioForm = (number: string) => ({ MessageSid: `SM${uid()}`, AccountSid: "AC1", From: phone(), To: number, Body: "Is the show on?" });
+
+  it("take a secret rotated by another process at once, and forget an address removed here at once", async () => {
+    const { system, desk } = await makeWorkspace(app);
+    const number = phone();
+    const sms = await addDeskAddress(system, desk.id, { channel: "sms", address: number, settings: { accountSid: "AC1", authToken: "old-token" } });
+    const path = `/webhooks/twilio/${sms.id}/sms`;
+    expect((await twilioPost(path, twilioForm(number), "old-token")).statusCode).toBe(200);
+
+    // Another process (`usher serve` × n) rotates the token: this one still keeps the old copy.
+    await app.database.db.update(deskAddresses).set({ settings: { accountSid: "AC1", authToken: "new-token" } }).where(eq(deskAddresses.id, sms.id));
+    expect((await twilioPost(path, twilioForm(number), "new-token")).statusCode).toBe(200);
+    expectProblem(await twilioPost(path, twilioForm(number), "old-token"), 403, "webhook.signature_invalid");
+
+    await removeDeskAddress(system, desk.id, sms.id);
+    expectProblem(await twilioPost(path, twilioForm(number), "new-token"), 404, "intake.unknown_endpoint");
   });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { App } from "../../app";
 import { DomainError } from "../../platform/errors";
 import type { DeskAddressRow } from "../desks/schema";
-import { findDeskAddressById } from "../desks/service";
+import { cachedDeskAddressById } from "../desks/address-cache";
 import type { InboundMessage } from "../intake/contract";
 import { type IntakeDeps, type IntakeResult, receiveInbound } from "../intake/pipeline";
 import { type MetaSettings, validHubSignature } from "./meta/api";
@@ -36,10 +36,30 @@ const missing = (header: string) => new DomainError("webhook.signature_missing",
 const forged = (header: string) => new DomainError("webhook.signature_invalid", `The ${header} signature does not match`, { header });
 const unknownEndpoint = () => new DomainError("intake.unknown_endpoint", "No desk address has this webhook URL");
 
-async function endpointOf(app: App, id: string, channels: readonly DeskAddressRow["channel"][]): Promise<DeskAddressRow> {
-  const endpoint = await findDeskAddressById(app.database.db, id);
+/** The address a webhook URL names; kept a few seconds (desks/address-cache.ts), or `fresh` from the database. */
+async function endpointOf(app: App, id: string, channels: readonly DeskAddressRow["channel"][], fresh = false): Promise<DeskAddressRow> {
+  const endpoint = await cachedDeskAddressById(app.database.db, id, { fresh });
   if (!endpoint || !channels.includes(endpoint.channel)) throw unknownEndpoint();
   return endpoint;
+}
+
+/**
+ * The endpoint, once the request is signed with its secret. A signature that
+ * fails against the kept copy is tried against the stored one before it is
+ * refused: the secret may have been rotated by another process a moment ago.
+ */
+async function signedEndpoint(
+  app: App,
+  id: string,
+  channels: readonly DeskAddressRow["channel"][],
+  header: string,
+  valid: (endpoint: DeskAddressRow) => boolean,
+): Promise<DeskAddressRow> {
+  const kept = await endpointOf(app, id, channels);
+  if (valid(kept)) return kept;
+  const stored = await endpointOf(app, id, channels, true);
+  if (stored !== kept && valid(stored)) return stored;
+  throw forged(header);
 }
 
 const setting = (endpoint: DeskAddressRow, key: string): string | undefined => {
@@ -50,7 +70,9 @@ const setting = (endpoint: DeskAddressRow, key: string): string | undefined => {
 /** The URL Twilio signed: our public address plus the path and query it called. */
 const publicUrlOf = (app: App, request: FastifyRequest) => `${app.config.publicUrl}${request.url}`;
 
-const params = { addressId: z.string().max(100) };
+// Built once: a zod schema made per request costs more than the parse (zod 4 compiles each object schema on first use).
+const paramsSchema = z.object({ addressId: z.string().max(100) });
+const formSchema = z.record(z.string(), z.string());
 
 export async function webhookRoutes(server: FastifyInstance): Promise<void> {
   const app = server.usher;
@@ -71,13 +93,16 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
   // ---------------------------------------------------------------- Twilio
 
   async function twilioForm(request: FastifyRequest, channels: readonly DeskAddressRow["channel"][]) {
-    const { addressId } = z.object(params).parse(request.params);
-    const endpoint = await endpointOf(app, addressId, channels);
-    const form = z.record(z.string(), z.string()).parse(request.body ?? {});
+    const { addressId } = paramsSchema.parse(request.params);
+    await endpointOf(app, addressId, channels);
+    const form = formSchema.parse(request.body ?? {});
     const signature = request.headers["x-twilio-signature"];
     if (typeof signature !== "string" || !signature) throw missing("X-Twilio-Signature");
-    const token = setting(endpoint, "authToken");
-    if (!token || !validTwilioSignature(token, signature, publicUrlOf(app, request), form)) throw forged("X-Twilio-Signature");
+    const url = publicUrlOf(app, request);
+    const endpoint = await signedEndpoint(app, addressId, channels, "X-Twilio-Signature", (e) => {
+      const token = setting(e, "authToken");
+      return !!token && validTwilioSignature(token, signature, url, form);
+    });
     return { endpoint, form };
   }
 
@@ -158,8 +183,9 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
   // ---------------------------------------------------------------- Meta
 
   server.get("/webhooks/meta/:addressId", { schema: { hide: true } }, async (request, reply) => {
-    const { addressId } = z.object(params).parse(request.params);
-    const endpoint = await endpointOf(app, addressId, ["whatsapp", "messenger", "instagram", "social"]);
+    const { addressId } = paramsSchema.parse(request.params);
+    // Meta's subscription check is rare: the verify token as stored now.
+    const endpoint = await endpointOf(app, addressId, ["whatsapp", "messenger", "instagram", "social"], true);
     const query = request.query as Record<string, string | undefined>;
     const token = setting(endpoint, "verifyToken");
     if (query["hub.mode"] !== "subscribe" || !token || !safeEqual(query["hub.verify_token"] ?? "", token)) {
@@ -169,12 +195,16 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
   });
 
   server.post("/webhooks/meta/:addressId", { schema: { hide: true } }, async (request) => {
-    const { addressId } = z.object(params).parse(request.params);
-    const endpoint = await endpointOf(app, addressId, ["whatsapp", "messenger", "instagram", "social"]);
+    const { addressId } = paramsSchema.parse(request.params);
+    const channels = ["whatsapp", "messenger", "instagram", "social"] as const;
+    await endpointOf(app, addressId, channels);
     const signature = request.headers["x-hub-signature-256"];
     if (typeof signature !== "string" || !signature) throw missing("X-Hub-Signature-256");
-    const secret = (endpoint.settings as Partial<MetaSettings>).appSecret;
-    if (!secret || !request.rawBody || !validHubSignature(secret, signature, request.rawBody)) throw forged("X-Hub-Signature-256");
+    const rawBody = request.rawBody;
+    const endpoint = await signedEndpoint(app, addressId, channels, "X-Hub-Signature-256", (e) => {
+      const secret = (e.settings as Partial<MetaSettings>).appSecret;
+      return !!secret && !!rawBody && validHubSignature(secret, signature, rawBody);
+    });
     const messages = metaMessages(request.body, app.clock.now());
     const results = await receiveAll(app, messages, endpoint.workspaceId);
     let statuses = 0;
@@ -228,13 +258,15 @@ export async function webhookRoutes(server: FastifyInstance): Promise<void> {
   });
 
   async function signedByUs(request: FastifyRequest, channels: readonly DeskAddressRow["channel"][]) {
-    const { addressId } = z.object(params).parse(request.params);
-    const endpoint = await endpointOf(app, addressId, channels);
+    const { addressId } = paramsSchema.parse(request.params);
+    await endpointOf(app, addressId, channels);
     const signature = request.headers["x-usher-signature"];
     if (typeof signature !== "string" || !signature) throw missing("X-Usher-Signature");
-    const secret = setting(endpoint, "secret");
-    if (!secret || !request.rawBody || !safeEqual(signature, usherSignature(secret, request.rawBody))) throw forged("X-Usher-Signature");
-    return endpoint;
+    const rawBody = request.rawBody;
+    return signedEndpoint(app, addressId, channels, "X-Usher-Signature", (e) => {
+      const secret = setting(e, "secret");
+      return !!secret && !!rawBody && safeEqual(signature, usherSignature(secret, rawBody));
+    });
   }
 }
 

@@ -32,37 +32,56 @@ export interface Classifier {
   classify(db: Db, input: ClassifierInput): Promise<Classification>;
 }
 
-/** Rules change rarely and are read for every message: kept per desk for a few seconds. */
+/** A rule with its keywords normalised once, not for every message. */
+interface CompiledRule {
+  rule: ClassifierRuleRow;
+  keywords: { keyword: string; needle: string }[];
+}
+
+/** Rules change rarely and are read for every message: kept per desk for a few seconds, compiled. */
 const RULES_TTL_MS = 5_000;
-const cache = new Map<string, { at: number; rules: ClassifierRuleRow[] }>();
+const cache = new Map<string, { at: number; rules: Promise<CompiledRule[]> }>();
 
 export function forgetRules(deskId: string): void {
   cache.delete(deskId);
 }
 
-async function rulesOf(db: Db, workspaceId: string, deskId: string): Promise<ClassifierRuleRow[]> {
+/** The promise is kept, so the concurrent messages of a burst that miss together share one query. */
+function rulesOf(db: Db, workspaceId: string, deskId: string): Promise<CompiledRule[]> {
   const hit = cache.get(deskId);
   if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
-  const rules = await db
+  const rules = db
     .select()
     .from(classifierRules)
     .where(and(eq(classifierRules.workspaceId, workspaceId), eq(classifierRules.deskId, deskId)))
-    .orderBy(asc(classifierRules.position), asc(classifierRules.createdAt));
+    .orderBy(asc(classifierRules.position), asc(classifierRules.createdAt))
+    .then(compileRules);
   cache.set(deskId, { at: Date.now(), rules });
+  // A failed read is not kept: the next message tries again.
+  rules.catch(() => {
+    if (cache.get(deskId)?.rules === rules) cache.delete(deskId);
+  });
   return rules;
 }
 
 const normalise = (s: string) => ` ${s.toLowerCase().normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, " ")} `;
 
+function compileRules(rules: ClassifierRuleRow[]): CompiledRule[] {
+  return rules.map((rule) => ({ rule, keywords: rule.keywords.map((keyword) => ({ keyword, needle: normalise(keyword).trim() })) }));
+}
+
 export function matchRules(rules: ClassifierRuleRow[], text: string): Pick<Classification, "categoryId" | "categoryConfidence" | "matched"> {
+  return matchCompiled(compileRules(rules), text);
+}
+
+function matchCompiled(rules: CompiledRule[], text: string): Pick<Classification, "categoryId" | "categoryConfidence" | "matched"> {
   const haystack = normalise(text);
   let best: { rule: ClassifierRuleRow; score: number; matched: string[] } | undefined;
-  for (const rule of rules) {
-    const matched = rule.keywords.filter((k) => {
-      const needle = normalise(k).trim();
+  for (const { rule, keywords } of rules) {
+    const matched = keywords
       // Whole words, and prefixes of 5+ letters so "refunds"/"refunded" and Ukrainian endings ("квитка", "квитки") match "квитк…".
-      return needle && (haystack.includes(` ${needle} `) || (needle.length >= 5 && haystack.includes(` ${needle}`)));
-    });
+      .filter(({ needle }) => needle && (haystack.includes(` ${needle} `) || (needle.length >= 5 && haystack.includes(` ${needle}`))))
+      .map(({ keyword }) => keyword);
     const score = matched.length * rule.weight;
     if (score > 0 && (!best || score > best.score)) best = { rule, score, matched };
   }
@@ -121,6 +140,6 @@ export const keywordClassifier: Classifier = {
   async classify(db, input) {
     const rules = await rulesOf(db, input.workspaceId, input.deskId);
     const text = `${input.subject}\n${input.text}`;
-    return { ...matchRules(rules, text), ...sentimentOf(text) };
+    return { ...matchCompiled(rules, text), ...sentimentOf(text) };
   },
 };

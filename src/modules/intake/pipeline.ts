@@ -7,6 +7,7 @@ import { t } from "../../platform/i18n";
 import { htmlToText } from "../../platform/html";
 import { redactCardNumbers } from "../compliance/redact";
 import { findContactByIdentity, findOrCreateContact, mergeContacts } from "../contacts/service";
+import { type Kept, kept } from "../desks/address-cache";
 import type { DeskAddressRow, DeskRow } from "../desks/schema";
 import { resolveDeskAddress } from "../desks/service";
 import { findMessageByExternalId, findOpenConversation, findTicketById, findTicketByMessageIds } from "../tickets/lookup";
@@ -51,19 +52,16 @@ export interface IntakeResult {
 /** A solved conversation a fan writes to again within this time is reopened rather than duplicated. */
 export const REOPEN_WITHIN_MS = 7 * 24 * 3600_000;
 const SUBJECT_FROM_TEXT = 80;
-const ENDPOINT_TTL_MS = 5_000;
 
-const endpoints = new Map<string, { at: number; value: { address: DeskAddressRow; desk: DeskRow } | undefined }>();
+const endpoints: Kept<{ address: DeskAddressRow; desk: DeskRow } | undefined> = new Map();
 
-/** The desk address a message arrived on; cached a few seconds (read for every message, changed rarely). */
+/**
+ * The desk address a message arrived on; cached a few seconds (read for every
+ * message, changed rarely; a change through the desks service is seen at once,
+ * see desks/address-cache.ts).
+ */
 export async function findEndpoint(db: Db, channel: DeskAddressRow["channel"], to: string) {
-  const key = `${channel}\u0000${to}`;
-  const hit = endpoints.get(key);
-  if (hit && Date.now() - hit.at < ENDPOINT_TTL_MS) return hit.value;
-  const value = await resolveDeskAddress(db, channel, to);
-  endpoints.set(key, { at: Date.now(), value });
-  if (endpoints.size > 10_000) endpoints.delete(endpoints.keys().next().value!);
-  return value;
+  return kept(endpoints, `${channel}\u0000${to}`, () => resolveDeskAddress(db, channel, to));
 }
 
 export function forgetEndpoints(): void {

@@ -178,6 +178,16 @@ describe("e-mail in over SMTP", { timeout: 30_000 }, () => {
     expect(flags.filter((f) => f === "loop")).toHaveLength(2);
   });
 
+  it("flags mail from one of our own desk addresses as a loop, and a fan's as nothing", async () => {
+    const { workspace, system, address } = await deskAddress();
+    const other = await deskAddress(); // another workspace's desk, on the same domain
+    await fanServer().sendMail({ from: `fan-${uid()}@example.com`, to: address, subject: "A fan", text: "Is the show on tonight?" });
+    await fanServer().sendMail({ from: other.address.toUpperCase(), to: address, subject: "Re: your ticket", text: "Thank you, we got your message." });
+    const flags = [];
+    for (const t of await ticketsOf(workspace.id)) flags.push(...(await listMessages(system, t.id)).items.map((m) => m.metadata.automated ?? null));
+    expect(flags.sort()).toEqual(["loop", null]);
+  });
+
   it("stores malformed MIME and invalid UTF-8 safely", async () => {
     const { workspace, system, address } = await deskAddress();
     const raw = Buffer.concat([
