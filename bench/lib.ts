@@ -50,6 +50,8 @@ export interface ServerProcess {
   child: ChildProcess;
   stop(): Promise<void>;
   rssMb(): number;
+  /** CPU time (user + system, every thread) the server process has used so far, from /proc. */
+  cpuMs(): number;
 }
 
 /** Starts `usher <command>` and waits for it to listen. */
@@ -84,6 +86,9 @@ export async function startServer(command: "start" | "serve" | "worker", env: Re
         return NaN;
       }
     },
+    cpuMs() {
+      return child.pid === undefined ? NaN : cpuMs([child.pid]);
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
@@ -100,6 +105,8 @@ export async function load(
   seconds: number,
   request: (i: number) => Promise<Response>,
   warmupSeconds = 2,
+  /** Called as the measured window opens (true) and closes (false): CPU readings around exactly it. */
+  onWindow?: (open: boolean) => void,
 ): Promise<{ latencies: number[]; perSecond: number; errors: number }> {
   let counter = 0;
   let errors = 0;
@@ -125,12 +132,30 @@ export async function load(
   };
   const loops = Array.from({ length: clients }, loop);
   await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
+  onWindow?.(true);
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
+  onWindow?.(false);
   const duration = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(loops);
   return { latencies, perSecond: latencies.length / duration, errors };
+}
+
+/**
+ * CPU time (user + system, all threads) of processes on this machine, in ms,
+ * from /proc: the figure a busy machine disturbs least (clock ticks of
+ * 10 ms). A process that is gone counts nothing.
+ */
+export function cpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return sum;
+    }
+  }, 0);
 }

@@ -6,18 +6,19 @@
  * process with Fastify's inject; the statements of one request are listed.
  *
  * With `--path intake`, an e-mail from a new fan goes through the intake
- * pipeline instead (contact, classification, ticket: the burst's unit of work).
+ * pipeline instead (contact, classification, ticket: the burst's unit of work);
+ * with `--path service`, `createTicket` is called directly — the difference
+ * to `api` is what HTTP, authentication and the JSON answer cost.
  *
- *   npm run bench:round-trips -- [--tickets 200] [--requester new|known] [--path api|intake] [--show]
+ *   npm run bench:round-trips -- [--tickets 200] [--requester new|known] [--path api|service|intake] [--show]
  */
-import { readFileSync } from "node:fs";
 import pg from "pg";
-import { arg, report } from "./lib";
-import { benchDatabase, benchWorkspace } from "./setup";
+import { arg, cpuMs, report } from "./lib";
+import { DOOR_SUBJECT, DOOR_TEXT, benchDatabase, benchWorkspace, doorTicket, knownFans } from "./setup";
 import { buildServer } from "../src/server";
-import { importContacts } from "../src/modules/contacts/import";
 import { addDeskAddress } from "../src/modules/desks/service";
 import { receiveInbound } from "../src/modules/intake/pipeline";
+import { createTicket } from "../src/modules/tickets/service";
 
 const count = Number(arg("tickets", "200"));
 const requesterKind = arg("requester", "new");
@@ -35,16 +36,7 @@ const db = await benchDatabase("postgres");
 try {
   const app = await db.open();
   const { desk, token, system } = await benchWorkspace(app);
-  const known =
-    requesterKind === "known"
-      ? await importContacts(
-          system,
-          Array.from({ length: 50 }, (_, i) => ({
-            name: `Fan ${i}`,
-            identities: [{ kind: "email" as const, value: `known-${i}@example.com` }],
-          })),
-        )
-      : [];
+  const known = requesterKind === "known" ? await knownFans(system, 50) : [];
   const server = await buildServer(app);
   if (path === "intake") await addDeskAddress(system, desk.id, { channel: "email", address: "help@bench.example" });
   const viaIntake = async (i: number) => {
@@ -53,47 +45,39 @@ try {
       {
         channel: "email",
         to: "help@bench.example",
-        from: { name: "Bench Fan", identities: [{ kind: "email", value: `fan-${i}@example.com` }] },
+        // --requester known: 50 fans writing again and again (known contacts; e-mail without reply headers opens a ticket each time).
+        from: { name: "Bench Fan", identities: [{ kind: "email", value: `fan-${requesterKind === "known" ? Math.abs(i) % 50 : i}@example.com` }] },
         externalId: `<bench-${i}@mail.example>`,
-        subject: "Ticket won't scan at the door",
-        text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!",
+        subject: DOOR_SUBJECT,
+        text: DOOR_TEXT,
         receivedAt: new Date(),
       },
     );
     return { statusCode: 201, body: "" };
   };
+  // The requester of ticket i: one of the known contacts, or a new fan.
+  const requester = (i: number) => (known.length ? { contactId: known[Math.abs(i) % known.length]! } : { email: `fan-${i}@example.com` });
+  const viaService = async (i: number) => {
+    await createTicket(system, doorTicket(desk.id, requester(i)));
+    return { statusCode: 201, body: "" };
+  };
   const create = (i: number) =>
     path === "intake"
       ? viaIntake(i)
-      : server.inject({
+      : path === "service"
+        ? viaService(i)
+        : server.inject({
           method: "POST",
           url: "/api/v1/tickets",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          payload: {
-            deskId: desk.id,
-            subject: "Ticket won't scan at the door",
-            channel: "email",
-            requester: known.length
-              ? { contactId: known[i % known.length] }
-              : { identities: [{ kind: "email", value: `fan-${i}@example.com` }], name: "Bench Fan" },
-            message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
-            tags: ["door"],
-          },
+          payload: doorTicket(desk.id, requester(i)),
         });
   for (let i = 0; i < 20; i++) await create(-1 - i); // warm caches (configuration, prepared statements)
   // PostgreSQL's CPU: the backends serving this database, from /proc (same machine).
   const backends = (await app.database.executeSql("select pid from pg_stat_activity where datname = current_database()")).rows.map(
     (r: { pid: number }) => r.pid,
   );
-  const serverCpuMs = () =>
-    backends.reduce((sum: number, pid: number) => {
-      try {
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-      } catch {
-        return sum;
-      }
-    }, 0);
+  const serverCpuMs = () => cpuMs(backends);
   const pg0 = serverCpuMs();
   const perTicket: number[] = [];
   let last: string[] = [];
@@ -109,11 +93,11 @@ try {
   const elapsed = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const pgCpu = serverCpuMs() - pg0;
-  if (show) for (const [i, text] of last.entries()) console.log(`${String(i + 1).padStart(3)}  ${text.replace(/\s+/g, " ").slice(0, 160)}`);
+  if (show) for (const [i, text] of last.entries()) console.log(`${String(i + 1).padStart(3)}  ${text.replace(/\s+/g, " ").slice(0, Number(process.env.SHOW_WIDTH ?? 160))}`);
   await server.close();
   await app.close();
   report(
-    `Round trips per ticket created through ${path === "intake" ? "intake" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`,
+    `Round trips per ticket created through ${path === "intake" ? "intake" : path === "service" ? "createTicket" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`,
     [
       { what: "round trips per ticket (mean)", value: perTicket.reduce((a, b) => a + b, 0) / count, unit: "" },
       { what: "round trips per ticket (max)", value: Math.max(...perTicket), unit: "" },

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, openApp } from "../src/app";
-import { systemActor } from "../src/platform/context";
+import { type Ctx, systemActor } from "../src/platform/context";
 import { loadConfig } from "../src/platform/config";
 import { openPostgres } from "../src/platform/db";
 import { createLogger } from "../src/platform/logger";
+import { importContacts } from "../src/modules/contacts/import";
 import { createDesk } from "../src/modules/desks/service";
 import { createApiToken } from "../src/modules/identity/auth";
 import { createAgent } from "../src/modules/identity/service";
@@ -58,4 +59,27 @@ export async function benchWorkspace(app: App) {
   const agent = await createAgent(system, { email: `bench-${Date.now()}@usher.test`, name: "Bench Admin", role: "admin", password: "bench password 123", allDesks: true });
   const { token } = await createApiToken(system, { name: "bench", agentId: agent.id });
   return { workspace, system, desk, other, agent, token };
+}
+
+/** `count` contacts with an e-mail each, for runs where the requester is known. */
+export async function knownFans(system: Ctx, count: number): Promise<string[]> {
+  return importContacts(
+    system,
+    Array.from({ length: count }, (_, i) => ({ name: `Fan ${i}`, identities: [{ kind: "email" as const, value: `known-${i}@example.com` }] })),
+  );
+}
+
+export const DOOR_SUBJECT = "Ticket won't scan at the door";
+export const DOOR_TEXT = "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!";
+
+/** The benchmarks' new ticket (the body of POST /api/v1/tickets): from a known contact, or a new fan by e-mail. */
+export function doorTicket(deskId: string, requester: { contactId: string } | { email: string }) {
+  return {
+    deskId,
+    subject: DOOR_SUBJECT,
+    channel: "email" as const,
+    requester: "contactId" in requester ? requester : { identities: [{ kind: "email" as const, value: requester.email }], name: "Bench Fan" },
+    message: { text: DOOR_TEXT },
+    tags: ["door"],
+  };
 }

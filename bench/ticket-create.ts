@@ -3,7 +3,7 @@
  * and 32 concurrent clients, each ticket from a new fan (contact, identity,
  * ticket, first message, activities, reactor jobs — the whole write path).
  *
- *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32] [--requester new|known]
+ *   npm run bench:ticket-create -- --db postgres|pglite [--seconds 10] [--clients 1,32] [--requester new|known] [--warmup 2]
  *
  * --processes N (PostgreSQL): N `usher serve` HTTP processes plus one
  * `usher worker`, instead of the all-in-one `usher start`.
@@ -16,15 +16,18 @@
  * at 32 clients (DESIGN.md ceilings: one-row INSERT route ~2.9k req/s PG, ~1.5k PGlite).
  */
 import { createServer } from "node:net";
-import { arg, load, report, startServer, summarise } from "./lib";
-import { importContacts } from "../src/modules/contacts/import";
-import { benchDatabase, benchWorkspace } from "./setup";
+import { readFileSync, readdirSync } from "node:fs";
+import { arg, cpuMs, load, report, startServer, summarise } from "./lib";
+import { openPostgres } from "../src/platform/db";
+import { benchDatabase, benchWorkspace, doorTicket, knownFans } from "./setup";
 
 const kind = arg("db", "postgres");
 const seconds = Number(arg("seconds", "10"));
 const clientCounts = arg("clients", "1,32").split(",").map(Number);
 const requesterKind = arg("requester", "new");
 const processes = Number(arg("processes", "1"));
+// Seconds of load before measuring: JIT, connection pools, and with --processes, forked processes still starting.
+const warmup = Number(arg("warmup", processes > 1 ? "6" : "2"));
 
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, () => {
@@ -33,17 +36,25 @@ const port = await new Promise<number>((resolve) => {
   });
 });
 
+/** Child processes of `pid` (`usher serve --processes N` forks its HTTP processes). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
 const db = await benchDatabase(kind);
 try {
   const app = await db.open();
   const { desk, token, system } = await benchWorkspace(app);
-  const known =
-    requesterKind === "known"
-      ? await importContacts(
-          system,
-          Array.from({ length: 500 }, (_, i) => ({ name: `Fan ${i}`, identities: [{ kind: "email" as const, value: `known-${i}@example.com` }] })),
-        )
-      : [];
+  const known = requesterKind === "known" ? await knownFans(system, 500) : [];
   await app.close();
 
   const scaled = kind === "postgres" && processes > 1;
@@ -51,26 +62,39 @@ try {
   const worker = scaled ? await startServer("worker", db.env, port) : undefined;
   try {
     const body = (i: number) =>
-      JSON.stringify({
-        deskId: desk.id,
-        subject: "Ticket won't scan at the door",
-        channel: "email",
-        requester: known.length
-          ? { contactId: known[i % known.length] }
-          : { identities: [{ kind: "email", value: `fan-${process.pid}-${i}@example.com` }], name: "Bench Fan" },
-        message: { text: "Hi, I'm at gate B and the barcode of order LL-123456 is rejected. The show starts in 20 minutes!" },
-        tags: ["door"],
-      });
+      JSON.stringify(doorTicket(desk.id, known.length ? { contactId: known[i % known.length]! } : { email: `fan-${process.pid}-${i}@example.com` }));
     const figures = [];
     let offset = 0;
+    // PostgreSQL's backends serving the benchmark's database (its servers' pools), for their CPU.
+    const probe = openPostgres(db.env.DATABASE_URL ?? "");
+    const backends = async () =>
+      kind === "postgres"
+        ? ((await probe.executeSql("select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")).rows as { pid: number }[]).map(
+            (r) => r.pid,
+          )
+        : [];
+    const serverPids = [server.child.pid!, ...(worker ? [worker.child.pid!] : [])];
     for (const clients of clientCounts) {
       const base = offset;
-      const run = await load(clients, seconds, (i) =>
-        fetch(`${server.url}/api/v1/tickets`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: body(base + i),
-        }),
+      let pids: number[] = [];
+      let before = { server: 0, postgres: 0 };
+      let used = { server: 0, postgres: 0 };
+      const pgPids = await backends();
+      const run = await load(
+        clients,
+        seconds,
+        (i) =>
+          fetch(`${server.url}/api/v1/tickets`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: body(base + i),
+          }),
+        warmup,
+        (open) => {
+          pids = [...serverPids, ...childrenOf(server.child.pid!)];
+          if (open) before = { server: cpuMs(pids), postgres: cpuMs(pgPids) };
+          else used = { server: cpuMs(pids) - before.server, postgres: cpuMs(pgPids) - before.postgres };
+        },
       );
       offset += 1_000_000;
       const s = summarise(run.latencies);
@@ -80,10 +104,13 @@ try {
         { what: `${clients} client(s): p50 latency`, value: s.p50, unit: "ms" },
         { what: `${clients} client(s): p99 latency`, value: s.p99, unit: "ms", target: strict ? "< 50" : undefined, ok: strict ? s.p99 < 50 : undefined },
         { what: `${clients} client(s): errors`, value: run.errors, unit: "" },
+        { what: `${clients} client(s): Usher CPU per ticket`, value: used.server / Math.max(1, run.latencies.length), unit: "ms" },
+        ...(kind === "postgres" ? [{ what: `${clients} client(s): PostgreSQL CPU per ticket`, value: used.postgres / Math.max(1, run.latencies.length), unit: "ms" }] : []),
       );
     }
     if (!scaled) figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
     const setup = scaled ? `${processes} HTTP processes + a worker` : "usher start";
+    await probe.close();
     report(`Ticket creation through the API on ${kind}, ${setup} (${requesterKind === "known" ? "known contacts" : "a new fan each time"})`, figures);
   } finally {
     await server.stop();
