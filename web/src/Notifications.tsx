@@ -121,14 +121,31 @@ function EmailChoices() {
   const queryClient = useQueryClient();
   const key = ["notification-preferences"];
   const preferences = useQuery({ queryKey: key, queryFn: () => get<{ emailKinds: Kind[] }>("/notifications/preferences") });
+  // The choice shows at once, set in the click's own render. The mutation's
+  // variables would come a timer later (React Query notifies on setTimeout 0),
+  // so a controlled checkbox would spring back for that moment.
+  const [chosen, setChosen] = useState<string[] | null>(null);
   const save = useMutation({
     mutationFn: (emailKinds: string[]) => api<{ emailKinds: Kind[] }>("PUT", "/notifications/preferences", { emailKinds }),
-    onSuccess: (saved) => queryClient.setQueryData(key, saved),
+    // A later click's choice stays shown until its own save answers.
+    onSuccess: (saved, sent) => {
+      queryClient.setQueryData(key, saved);
+      setChosen((shown) => (shown === sent ? null : shown));
+    },
+    // What failed to save is not shown as chosen; the alert below says why.
+    onError: (_error, sent) => setChosen((shown) => (shown === sent ? null : shown)),
   });
   if (!preferences.data) return null;
   return (
     <Stack gap={6} p="sm">
-      <Checkbox.Group label={t("notifications.email")} value={save.variables ?? preferences.data.emailKinds} onChange={(value) => save.mutate(value)}>
+      <Checkbox.Group
+        label={t("notifications.email")}
+        value={chosen ?? preferences.data.emailKinds}
+        onChange={(value) => {
+          setChosen(value);
+          save.mutate(value);
+        }}
+      >
         <Group gap="xs" mt={4}>
           {KINDS.map((kind) => (
             <Checkbox key={kind} size="xs" value={kind} label={t(`notifications.kind.${kind}` as MessageKey)} />
