@@ -4,12 +4,27 @@ import { type Column, SQL, type Table, getTableColumns, getTableName } from "dri
 export interface Statement {
   text: string;
   params: unknown[];
+  /** Set when statements of the same `key` can be combined into one (see `combineStatements` in batch.ts). */
+  merge?: Merge;
+}
+
+/**
+ * How statements of one kind — rows for one INSERT — combine into one
+ * statement. Many tickets written at once then cost PostgreSQL one INSERT
+ * per table, whose text depends only on the row count, rather than one per
+ * ticket and table.
+ */
+export interface Merge {
+  key: string;
+  combine(statements: readonly Statement[]): Statement;
 }
 
 interface TableShape {
   name: string;
   columns: { key: string; name: string; column: Column }[];
   head: string;
+  /** One per suffix (an ON CONFLICT clause): rows with the same head and suffix go in one INSERT. */
+  merges: Map<string, Merge>;
 }
 
 const shapes = new WeakMap<Table, TableShape>();
@@ -19,7 +34,7 @@ function shapeOf(table: Table): TableShape {
   if (!shape) {
     const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
     const name = getTableName(table);
-    shape = { name, columns, head: `insert into "${name}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values ` };
+    shape = { name, columns, head: `insert into "${name}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values `, merges: new Map() };
     shapes.set(table, shape);
   }
   return shape;
@@ -52,7 +67,31 @@ export function compileInsert(table: Table, rows: readonly Record<string, unknow
     }
     tuples.push(`(${slots.join(", ")})`);
   }
-  return { text: `${shape.head}${tuples.join(", ")}${suffix ? ` ${suffix}` : ""}`, params };
+  const tail = suffix ? ` ${suffix}` : "";
+  return { text: `${shape.head}${tuples.join(", ")}${tail}`, params, merge: valuesMerge(shape, tail) };
+}
+
+/** Rows of several INSERTs of one table and tail (all compiled by `compileInsert`) as one INSERT. */
+function valuesMerge(shape: TableShape, tail: string): Merge {
+  let found = shape.merges.get(tail);
+  if (!found) {
+    const { head } = shape;
+    const merge: Merge = {
+      key: head + tail,
+      combine(statements) {
+        const params: unknown[] = [];
+        const values = statements.map((s) => {
+          const tuples = shiftPlaceholders(s.text.slice(head.length, s.text.length - tail.length), params.length);
+          params.push(...s.params);
+          return tuples;
+        });
+        return { text: `${head}${values.join(", ")}${tail}`, params, merge };
+      },
+    };
+    shape.merges.set(tail, merge);
+    found = merge;
+  }
+  return found;
 }
 
 /** `text` with its placeholders moved up by `offset` (statements joined into one). */
