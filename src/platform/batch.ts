@@ -179,13 +179,16 @@ export function combineStatements(writes: readonly StagedWrites[]): Statement {
     }
     notices.push(...write.notices);
   }
-  const statements = slots.map((slot) => (!Array.isArray(slot) ? slot : slot.length === 1 ? slot[0]! : slot[0]!.merge!.combine(slot)));
-  if (statements.length === 1 && notices.length === 0) return statements[0]!;
+  if (slots.length === 1 && notices.length === 0) {
+    const only = slots[0]!;
+    return !Array.isArray(only) ? only : only.length === 1 ? only[0]! : only[0]!.merge!.combine(only, 0);
+  }
   const params: unknown[] = [];
-  const ctes = statements.map((part, i) => {
-    const text = shiftPlaceholders(part.text, params.length);
+  const ctes = slots.map((slot, i) => {
+    // Merging statements number their own placeholders; others are renumbered.
+    const part = Array.isArray(slot) ? slot[0]!.merge!.combine(slot, params.length) : { ...slot, text: shiftPlaceholders(slot.text, params.length) };
     params.push(...part.params);
-    return `w${i} as (${text})`;
+    return `w${i} as (${part.text})`;
   });
   const columns: string[] = [];
   for (const [i, n] of notices.entries()) {

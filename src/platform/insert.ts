@@ -11,20 +11,26 @@ export interface Statement {
 /**
  * How statements of one kind — rows for one INSERT — combine into one
  * statement. Many tickets written at once then cost PostgreSQL one INSERT
- * per table, whose text depends only on the row count, rather than one per
- * ticket and table.
+ * per table, whose text depends only on the rows' count and shape, rather
+ * than one per ticket and table.
  */
 export interface Merge {
   key: string;
-  combine(statements: readonly Statement[]): Statement;
+  /** Statements of this kind as one, its placeholders numbered from `offset + 1` (it is to follow `offset` parameters). */
+  combine(statements: readonly Statement[], offset: number): Statement;
 }
 
 interface TableShape {
   name: string;
   columns: { key: string; name: string; column: Column }[];
   head: string;
-  /** One per suffix (an ON CONFLICT clause): rows with the same head and suffix go in one INSERT. */
-  merges: Map<string, Merge>;
+}
+
+/** The merge of a `compileInsert` statement: which of each row's columns take a parameter ("p") and which their default ("d"). */
+interface ValuesMerge extends Merge {
+  shape: TableShape;
+  tail: string;
+  rows: string[];
 }
 
 const shapes = new WeakMap<Table, TableShape>();
@@ -34,7 +40,7 @@ function shapeOf(table: Table): TableShape {
   if (!shape) {
     const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
     const name = getTableName(table);
-    shape = { name, columns, head: `insert into "${name}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values `, merges: new Map() };
+    shape = { name, columns, head: `insert into "${name}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values ` };
     shapes.set(table, shape);
   }
   return shape;
@@ -51,47 +57,52 @@ function shapeOf(table: Table): TableShape {
 export function compileInsert(table: Table, rows: readonly Record<string, unknown>[], suffix = ""): Statement {
   const shape = shapeOf(table);
   const params: unknown[] = [];
-  const tuples: string[] = [];
+  const patterns: string[] = [];
   for (const row of rows) {
-    const slots: string[] = [];
+    let pattern = "";
     for (const { key, column } of shape.columns) {
       let value = row[key];
       if (value === undefined && column.defaultFn) value = column.defaultFn();
       if (value === undefined) {
-        slots.push("default");
+        pattern += "d";
         continue;
       }
       if (value instanceof SQL) throw new Error(`compileInsert: ${shape.name}.${key} is SQL; use drizzle's insert for that`);
       params.push(value === null ? null : column.mapToDriverValue(value));
-      slots.push(`$${params.length}`);
+      pattern += "p";
     }
-    tuples.push(`(${slots.join(", ")})`);
+    patterns.push(pattern);
   }
-  const tail = suffix ? ` ${suffix}` : "";
-  return { text: `${shape.head}${tuples.join(", ")}${tail}`, params, merge: valuesMerge(shape, tail) };
+  const merge: ValuesMerge = { key: shape.head + suffix, combine: combineValues, shape, tail: suffix ? ` ${suffix}` : "", rows: patterns };
+  return { text: valuesText(merge.shape, merge.tail, patterns, 0), params, merge };
 }
 
-/** Rows of several INSERTs of one table and tail (all compiled by `compileInsert`) as one INSERT. */
-function valuesMerge(shape: TableShape, tail: string): Merge {
-  let found = shape.merges.get(tail);
-  if (!found) {
-    const { head } = shape;
-    const merge: Merge = {
-      key: head + tail,
-      combine(statements) {
-        const params: unknown[] = [];
-        const values = statements.map((s) => {
-          const tuples = shiftPlaceholders(s.text.slice(head.length, s.text.length - tail.length), params.length);
-          params.push(...s.params);
-          return tuples;
-        });
-        return { text: `${head}${values.join(", ")}${tail}`, params, merge };
-      },
-    };
-    shape.merges.set(tail, merge);
-    found = merge;
+/** Rows of several `compileInsert` statements of one table and suffix as one INSERT. */
+function combineValues(statements: readonly Statement[], offset: number): Statement {
+  const first = statements[0]!.merge as ValuesMerge;
+  const rows: string[] = [];
+  const params: unknown[] = [];
+  for (const s of statements) {
+    rows.push(...(s.merge as ValuesMerge).rows);
+    params.push(...s.params);
   }
-  return found;
+  const merge: ValuesMerge = { ...first, rows };
+  return { text: valuesText(first.shape, first.tail, rows, offset), params, merge };
+}
+
+function valuesText(shape: TableShape, tail: string, rows: readonly string[], offset: number): string {
+  let n = offset;
+  let text = shape.head;
+  for (let r = 0; r < rows.length; r++) {
+    const pattern = rows[r]!;
+    text += r === 0 ? "(" : ", (";
+    for (let c = 0; c < pattern.length; c++) {
+      if (c > 0) text += ", ";
+      text += pattern.charCodeAt(c) === 112 /* p */ ? `$${++n}` : "default";
+    }
+    text += ")";
+  }
+  return text + tail;
 }
 
 /** `text` with its placeholders moved up by `offset` (statements joined into one). */

@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 import type { JobInsert } from "./context";
 import { type Database, type Db, executorFor } from "./db";
-import type { Merge, Statement } from "./insert";
+import { type Merge, type Statement, shiftPlaceholders } from "./insert";
 
 export type { PgBoss };
 
@@ -58,13 +58,17 @@ export function jobsSql(jobs: JobInsert[]): Statement {
 }
 
 // Queue settings (retries, expiry) come from the queue; null defaults defer to them.
-const jobsStatement = (json: string): Statement => ({ text: INSERT_JOBS, params: [json, null, null, null, null, null], merge: JOBS_MERGE });
+const jobsStatement = (json: string, offset = 0): Statement => ({
+  text: offset === 0 ? INSERT_JOBS : shiftPlaceholders(INSERT_JOBS, offset),
+  params: [json, null, null, null, null, null],
+  merge: JOBS_MERGE,
+});
 
 /** Jobs of several statements as one: the elements of their JSON arrays joined in one array. */
 const JOBS_MERGE: Merge = {
   key: INSERT_JOBS,
-  combine: (statements) =>
-    jobsStatement(`[${statements.map((s) => (s.params[0] as string).slice(1, -1).trim()).filter(Boolean).join(",")}]`),
+  combine: (statements, offset) =>
+    jobsStatement(`[${statements.map((s) => (s.params[0] as string).slice(1, -1).trim()).filter(Boolean).join(",")}]`, offset),
 };
 
 /** Inserts jobs with the caller's handle, so they commit or roll back with its transaction. */
