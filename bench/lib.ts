@@ -90,6 +90,7 @@ export async function startServer(command: "start" | "serve" | "worker", env: Re
       return child.pid === undefined ? NaN : cpuMs([child.pid]);
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return; // stopped already
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
     },
@@ -107,9 +108,11 @@ export async function load(
   warmupSeconds = 2,
   /** Called as the measured window opens (true) and closes (false): CPU readings around exactly it. */
   onWindow?: (open: boolean) => void,
-): Promise<{ latencies: number[]; perSecond: number; errors: number }> {
+): Promise<{ latencies: number[]; perSecond: number; errors: number; acknowledged: number }> {
   let counter = 0;
   let errors = 0;
+  /** Successful answers over the whole run, warm-up included: what the server says it has stored. */
+  let acknowledged = 0;
   const latencies: number[] = [];
   let measuring = false;
   let stop = false;
@@ -125,6 +128,7 @@ export async function load(
         errors++;
         if (res && errors < 3) console.error(`  request failed: ${res.status} ${await res.text()}`);
       } else {
+        acknowledged++;
         await res.arrayBuffer();
       }
       if (measuring) latencies.push(elapsed);
@@ -141,7 +145,7 @@ export async function load(
   const duration = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(loops);
-  return { latencies, perSecond: latencies.length / duration, errors };
+  return { latencies, perSecond: latencies.length / duration, errors, acknowledged };
 }
 
 /**

@@ -170,6 +170,18 @@ export function groupCommitFor(client: object): GroupCommit | undefined {
 }
 
 /**
+ * Whether `db` is a PostgreSQL transaction that has sent no BEGIN yet: what
+ * it reads now, any connection would read (READ COMMITTED, no lock held, no
+ * write of its own sent). Its reads may then go with other transactions'
+ * (see read-group.ts).
+ */
+export function beforeBegin(db: Db): boolean {
+  const client = (db as unknown as { session?: { client?: { [STATE]?: ClientState } } }).session?.client;
+  const state = client?.[STATE];
+  return !!state && state.deferred && !state.begun;
+}
+
+/**
  * Under READ COMMITTED every statement sees what was committed when it
  * started, in a transaction or not; a plain SELECT takes no lock. So a
  * transaction's BEGIN can wait until its first statement that writes or

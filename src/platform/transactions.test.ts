@@ -9,6 +9,9 @@ import { inTransaction } from "./context";
 import { fromDatabaseError } from "./errors";
 import { GroupCommit } from "./group-commit";
 import { type Statement, compileInsert } from "./insert";
+import { ReadGroup } from "./read-group";
+import { query } from "./db";
+import { sql } from "drizzle-orm";
 
 const app = useTestApp();
 
@@ -148,5 +151,36 @@ describe("transactions", () => {
       const [counted] = await app().database.db.select().from(tags).where(and(eq(tags.workspaceId, ws), eq(tags.name, "counted")));
       expect(counted!.ticketCount).toBe(2);
     });
+  });
+
+  it("reads of transactions waiting at once go as one query (PostgreSQL); one that fails is answered alone", async () => {
+    const { admin } = await makeWorkspace(app());
+    const calls: number[][] = [];
+    // 100 / x: the input 0 fails the query it is in.
+    const group = new ReadGroup<number, number>(async (db, inputs) => {
+      calls.push([...inputs]);
+      const rows = await query<{ y: number }>(db, sql`select 100 / x as y from unnest(${sql.param(inputs)}::int[]) with ordinality as t(x, i) order by i`);
+      return rows.map((r) => r.y);
+    });
+    let go!: () => void;
+    const barrier = new Promise<void>((resolve) => (go = resolve));
+    let ready = 0;
+    const inputs = [1, 2, 0, 4, 5];
+    const outcomes = Promise.all(
+      inputs.map((x) =>
+        inTransaction(admin.ctx, async (tx) => {
+          ready++;
+          await barrier; // every transaction open and waiting: their reads start in one turn
+          return group.load(tx, x);
+        }).catch((err: unknown) => (/division by zero/.test(`${(err as Error).message} ${(err as { cause?: Error }).cause?.message}`) ? "refused" : err)),
+      ),
+    );
+    // PGlite runs one transaction at a time: the others wait to begin.
+    const concurrent = app().database.kind === "postgres";
+    while (ready < (concurrent ? inputs.length : 1)) await new Promise((r) => setTimeout(r, 5));
+    go();
+    expect(await outcomes).toEqual([100, 50, "refused", 25, 20]);
+    if (concurrent) expect(calls).toEqual([inputs, [1], [2], [0], [4], [5]]); // together, refused; then each alone
+    else expect(calls).toEqual(inputs.map((x) => [x]));
   });
 });
