@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -64,7 +64,12 @@ export async function startServer(command: "start" | "serve" | "worker", env: Re
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
+  // BENCH_SERVER_LOG=file keeps what the server prints (with BENCH_NODE_ARGS="--trace-gc", its collections).
+  const keep = process.env.BENCH_SERVER_LOG;
+  child.stdout!.on("data", (d) => {
+    out += d;
+    if (keep) appendFileSync(keep, d);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600 && command !== "worker"; i++) {
     try {

@@ -55,11 +55,11 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
   // never the pool the transactions hold, so a full pool cannot wait on itself.
   const groupPool = new pg.Pool({ connectionString: url, max: GROUP_LANES, application_name: `${options.applicationName ?? "usher"}-group` });
   const group = new GroupCommit(
-    async (statement) => {
+    async (statement, oneOff) => {
       const client = await groupPool.connect();
       try {
-        // As a config object, so a shape seen often is prepared (see `statementName`).
-        await client.query({ text: statement.text }, statement.params);
+        // A config object is prepared once seen often (see `statementName`); a plain text never is.
+        await (oneOff ? client.query(statement.text, statement.params) : client.query({ text: statement.text }, statement.params));
       } finally {
         client.release();
       }

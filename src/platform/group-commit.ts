@@ -39,8 +39,12 @@ export class GroupCommit {
   private scheduled = false;
 
   constructor(
-    /** Sends one statement, autocommitted, on a connection of the group's own (never the transactions' pool). */
-    private readonly run: (statement: Statement) => Promise<unknown>,
+    /**
+     * Sends one statement, autocommitted, on a connection of the group's own (never the
+     * transactions' pool). `oneOff`: the text of several writes merged, whose shape (how
+     * many rows of each table) seldom repeats — not worth preparing, nor remembering.
+     */
+    private readonly run: (statement: Statement, oneOff: boolean) => Promise<unknown>,
     private readonly options: { lanes: number; maxParams: number } = { lanes: 2, maxParams: 30_000 },
   ) {}
 
@@ -110,7 +114,7 @@ export class GroupCommit {
   private async sendOne(writes: StagedWrites[]): Promise<void> {
     const statement = combineStatements(writes);
     try {
-      await this.run(statement);
+      await this.run(statement, writes.length > 1);
     } catch (err) {
       throw failedQuery(statement.text, err);
     }
