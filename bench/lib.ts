@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -64,7 +64,12 @@ export async function startServer(command: "start" | "serve" | "worker", env: Re
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
+  // BENCH_SERVER_LOG=file keeps what the server prints (with BENCH_NODE_ARGS="--trace-gc", its collections).
+  const keep = process.env.BENCH_SERVER_LOG;
+  child.stdout!.on("data", (d) => {
+    out += d;
+    if (keep) appendFileSync(keep, d);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600 && command !== "worker"; i++) {
     try {
@@ -90,6 +95,7 @@ export async function startServer(command: "start" | "serve" | "worker", env: Re
       return child.pid === undefined ? NaN : cpuMs([child.pid]);
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return; // stopped already
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
     },
@@ -107,9 +113,11 @@ export async function load(
   warmupSeconds = 2,
   /** Called as the measured window opens (true) and closes (false): CPU readings around exactly it. */
   onWindow?: (open: boolean) => void,
-): Promise<{ latencies: number[]; perSecond: number; errors: number }> {
+): Promise<{ latencies: number[]; perSecond: number; errors: number; acknowledged: number }> {
   let counter = 0;
   let errors = 0;
+  /** Successful answers over the whole run, warm-up included: what the server says it has stored. */
+  let acknowledged = 0;
   const latencies: number[] = [];
   let measuring = false;
   let stop = false;
@@ -125,6 +133,7 @@ export async function load(
         errors++;
         if (res && errors < 3) console.error(`  request failed: ${res.status} ${await res.text()}`);
       } else {
+        acknowledged++;
         await res.arrayBuffer();
       }
       if (measuring) latencies.push(elapsed);
@@ -141,7 +150,7 @@ export async function load(
   const duration = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(loops);
-  return { latencies, perSecond: latencies.length / duration, errors };
+  return { latencies, perSecond: latencies.length / duration, errors, acknowledged };
 }
 
 /**

@@ -74,6 +74,7 @@ try {
           )
         : [];
     const serverPids = [server.child.pid!, ...(worker ? [worker.child.pid!] : [])];
+    let acknowledged = 0;
     for (const clients of clientCounts) {
       const base = offset;
       let pids: number[] = [];
@@ -97,6 +98,7 @@ try {
         },
       );
       offset += 1_000_000;
+      acknowledged += run.acknowledged;
       const s = summarise(run.latencies);
       const strict = clients >= 32 && kind === "postgres";
       figures.push(
@@ -111,6 +113,22 @@ try {
     if (!scaled) figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });
     const setup = scaled ? `${processes} HTTP processes + a worker` : "usher start";
     await probe.close();
+    await server.stop();
+    await worker?.stop();
+    // Every ticket the API acknowledged is stored, with its first message: the write path
+    // merges the writes of concurrent requests, and none may go missing.
+    const check = await db.open();
+    const [stored] = (
+      await check.database.executeSql(
+        "select (select count(*)::int from tickets where workspace_id = $1) as tickets, (select count(*)::int from messages where workspace_id = $1) as messages",
+        [desk.workspaceId],
+      )
+    ).rows as { tickets: number; messages: number }[];
+    await check.close();
+    figures.push(
+      { what: "acknowledged tickets not stored", value: acknowledged - stored!.tickets, unit: "", target: "0", ok: stored!.tickets === acknowledged },
+      { what: "acknowledged first messages not stored", value: acknowledged - stored!.messages, unit: "", target: "0", ok: stored!.messages === acknowledged },
+    );
     report(`Ticket creation through the API on ${kind}, ${setup} (${requesterKind === "known" ? "known contacts" : "a new fan each time"})`, figures);
   } finally {
     await server.stop();

@@ -1,5 +1,5 @@
 import { type SQL, type SQLWrapper, type Table, getTableColumns } from "drizzle-orm";
-import { type Db, FINAL_WRITE } from "./db";
+import { type Db, FINAL_WRITE, groupCommitFor } from "./db";
 import { type Statement, compileInsert, shiftPlaceholders } from "./insert";
 
 type Part = SQL | Statement;
@@ -126,34 +126,76 @@ export class WriteBatch {
     this.notices = [];
     if (parts.length === 0 && notices.length === 0) return;
     const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
-    const compiled = (p: (typeof parts)[number]): Statement => {
-      const built = typeof p.query === "function" ? p.query() : p.query;
-      if (isStatement(built)) return built;
-      const { sql, params } = dialect.sqlToQuery(built.getSQL());
-      return { text: sql, params };
+    const staged: StagedWrites = {
+      parts: parts.map((p) => {
+        const built = typeof p.query === "function" ? p.query() : p.query;
+        if (isStatement(built)) return built;
+        const { sql, params } = dialect.sqlToQuery(built.getSQL());
+        return { text: sql, params };
+      }),
+      notices,
     };
-    if (parts.length === 1 && notices.length === 0) {
-      const only = compiled(parts[0]!);
-      await sendSql(db, only.text, only.params, final);
-      return;
-    }
-    // One statement of CTEs, its text built by joining the parts' texts (their placeholders
-    // moved up): the text depends only on the shape of the batch and stays one prepared statement.
-    const params: unknown[] = [];
-    const ctes = parts.map((p, i) => {
-      const part = compiled(p);
-      const text = shiftPlaceholders(part.text, params.length);
-      params.push(...part.params);
-      return `w${i} as (${text})`;
-    });
-    const columns: string[] = [];
-    for (const [i, n] of notices.entries()) {
-      params.push(n.channel, n.payload);
-      columns.push(`pg_notify($${params.length - 1}, $${params.length}) as n${i}`);
-    }
-    const text = `${ctes.length ? `with ${ctes.join(", ")} ` : ""}select ${columns.length ? columns.join(", ") : "1"}`;
-    await sendSql(db, text, params, final);
+    const client = clientOf(db);
+    // The last write of a transaction that has written nothing before goes with those of others.
+    const group = final ? groupCommitFor(client) : undefined;
+    if (group) return group.write(staged);
+    const { text, params } = combineStatements([staged]);
+    await sendSql(client, text, params, final);
   }
+}
+
+/** What a transaction staged, compiled: its write statements and its notices. */
+export interface StagedWrites {
+  parts: Statement[];
+  notices: { channel: string; payload: string }[];
+}
+
+/**
+ * Staged writes — of one transaction, or of several whose statements go as
+ * one (see group-commit.ts) — as ONE statement of data-modifying CTEs.
+ * Statements that can merge (rows for the same INSERT) become one, in the
+ * place of the first; NOTIFYs go in the final select (a CTE that only
+ * selects runs only if the statement reads it), and PostgreSQL delivers them
+ * at commit as it would a statement of their own. The text depends only on
+ * the shape of what is staged, so it stays one prepared statement.
+ */
+export function combineStatements(writes: readonly StagedWrites[]): Statement {
+  const slots: (Statement | Statement[])[] = [];
+  const merging = new Map<string, Statement[]>();
+  const notices: StagedWrites["notices"] = [];
+  for (const write of writes) {
+    for (const part of write.parts) {
+      if (!part.merge) {
+        slots.push(part);
+        continue;
+      }
+      let same = merging.get(part.merge.key);
+      if (!same) {
+        same = [];
+        merging.set(part.merge.key, same);
+        slots.push(same);
+      }
+      same.push(part);
+    }
+    notices.push(...write.notices);
+  }
+  if (slots.length === 1 && notices.length === 0) {
+    const only = slots[0]!;
+    return !Array.isArray(only) ? only : only.length === 1 ? only[0]! : only[0]!.merge!.combine(only, 0);
+  }
+  const params: unknown[] = [];
+  const ctes = slots.map((slot, i) => {
+    // Merging statements number their own placeholders; others are renumbered.
+    const part = Array.isArray(slot) ? slot[0]!.merge!.combine(slot, params.length) : { ...slot, text: shiftPlaceholders(slot.text, params.length) };
+    params.push(...part.params);
+    return `w${i} as (${part.text})`;
+  });
+  const columns: string[] = [];
+  for (const [i, n] of notices.entries()) {
+    params.push(n.channel, n.payload);
+    columns.push(`pg_notify($${params.length - 1}, $${params.length}) as n${i}`);
+  }
+  return { text: `${ctes.length ? `with ${ctes.join(", ")} ` : ""}select ${columns.length ? columns.join(", ") : "1"}`, params };
 }
 
 const isStatement = (value: unknown): value is Statement => typeof (value as Statement).text === "string" && Array.isArray((value as Statement).params);
@@ -164,14 +206,22 @@ const isStatement = (value: unknown): value is Statement => typeof (value as Sta
  * (this is the batch's own statement). Both drivers' clients take
  * `query(config, values)`.
  */
-async function sendSql(db: Db, text: string, params: unknown[], final: boolean): Promise<{ rows: Record<string, unknown>[] }> {
-  const client = (db as unknown as { session: { client: { query(config: unknown, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }> } } }).session.client;
+async function sendSql(client: DriverClient, text: string, params: unknown[], final: boolean): Promise<{ rows: Record<string, unknown>[] }> {
   try {
     return await client.query(isPglite(client) ? text : { text, [FINAL_WRITE]: final }, params);
   } catch (err) {
-    throw Object.assign(new Error(`Failed query: ${text.slice(0, 200)}`), { cause: err });
+    throw failedQuery(text, err);
   }
 }
+
+/** A driver's error wrapped as drizzle wraps it, so `fromDatabaseError` reads its cause the same way. */
+export const failedQuery = (text: string, cause: unknown) => Object.assign(new Error(`Failed query: ${text.slice(0, 200)}`), { cause });
+
+interface DriverClient {
+  query(config: unknown, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+const clientOf = (db: Db) => (db as unknown as { session: { client: DriverClient } }).session.client;
 
 const isPglite = (client: object) => !("release" in client) && "exec" in client;
 

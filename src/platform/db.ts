@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { DomainError } from "./errors";
+import { GroupCommit } from "./group-commit";
 
 /** A drizzle handle: the database or a transaction on it. Both drivers give the same API. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -50,9 +51,26 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
     max: options.poolSize ?? 20,
     application_name: options.applicationName ?? "usher",
   });
+  // Final writes of transactions go together on connections of their own (see group-commit.ts):
+  // never the pool the transactions hold, so a full pool cannot wait on itself.
+  const groupPool = new pg.Pool({ connectionString: url, max: GROUP_LANES, application_name: `${options.applicationName ?? "usher"}-group` });
+  const group = new GroupCommit(
+    async (statement, oneOff) => {
+      const client = await groupPool.connect();
+      try {
+        // A config object is prepared once seen often (see `statementName`); a plain text never is.
+        await (oneOff ? client.query(statement.text, statement.params) : client.query({ text: statement.text }, statement.params));
+      } finally {
+        client.release();
+      }
+    },
+    { lanes: GROUP_LANES, maxParams: 30_000 },
+  );
   // An idle client's error (server restart) must not crash the process.
   pool.on("error", () => undefined);
-  pool.on("connect", (client) => wrapClient(client));
+  groupPool.on("error", () => undefined);
+  pool.on("connect", (client) => wrapClient(client, group));
+  groupPool.on("connect", (client) => wrapClient(client));
   const db = drizzlePg({ client: pool }) as unknown as Db;
   let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
@@ -94,6 +112,7 @@ export function openPostgres(url: string, options: { poolSize?: number; applicat
     async close() {
       await listener?.end().catch(() => undefined);
       await pool.end();
+      await groupPool.end();
     },
   };
 }
@@ -131,6 +150,35 @@ interface ClientState {
   /** BEGIN was asked for and not sent yet. */
   deferred: boolean;
   begun?: Promise<unknown>;
+  /** Where this connection's transactions send a final write when they have not begun. */
+  group?: GroupCommit;
+}
+
+/** Connections of the group commit, beside the pool's (see `openPostgres`). */
+const GROUP_LANES = 2;
+
+const STATE = Symbol("usher.clientState");
+
+/**
+ * The group commit a transaction's final write may go to: only when the
+ * transaction on this connection has not begun — it holds no lock and wrote
+ * nothing, so its write is a statement on its own (see `wrapClient`).
+ */
+export function groupCommitFor(client: object): GroupCommit | undefined {
+  const state = (client as { [STATE]?: ClientState })[STATE];
+  return state?.group && state.deferred && !state.begun ? state.group : undefined;
+}
+
+/**
+ * Whether `db` is a PostgreSQL transaction that has sent no BEGIN yet: what
+ * it reads now, any connection would read (READ COMMITTED, no lock held, no
+ * write of its own sent). Its reads may then go with other transactions'
+ * (see read-group.ts).
+ */
+export function beforeBegin(db: Db): boolean {
+  const client = (db as unknown as { session?: { client?: { [STATE]?: ClientState } } }).session?.client;
+  const state = client?.[STATE];
+  return !!state && state.deferred && !state.begun;
 }
 
 /**
@@ -145,9 +193,10 @@ interface ClientState {
 const PLAIN_READ = /^\s*select\b/i;
 const NOT_PLAIN = /\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|nextval|setval|pg_advisory|pg_try_advisory|pg_notify|set_config|pg_sleep/i;
 
-function wrapClient(client: pg.PoolClient): void {
+function wrapClient(client: pg.PoolClient, group?: GroupCommit): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  const state: ClientState = { deferred: false };
+  const state: ClientState = { deferred: false, group };
+  (client as { [STATE]?: ClientState })[STATE] = state;
   const send = (config: unknown, values?: unknown, callback?: unknown) => {
     if (config && typeof config === "object" && !(config as pg.QueryConfig).name && Array.isArray(values) && values.length > 0) {
       const name = statementName((config as pg.QueryConfig).text);

@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 import type { JobInsert } from "./context";
 import { type Database, type Db, executorFor } from "./db";
-import type { Statement } from "./insert";
+import { type Merge, type Statement, shiftPlaceholders } from "./insert";
 
 export type { PgBoss };
 
@@ -54,9 +54,22 @@ function toBossJobs(jobs: JobInsert[]) {
 
 /** The jobs as one INSERT statement, to run or to stage in a write batch. */
 export function jobsSql(jobs: JobInsert[]): Statement {
-  // Queue settings (retries, expiry) come from the queue; null defaults defer to them.
-  return { text: INSERT_JOBS, params: [JSON.stringify(toBossJobs(jobs)), null, null, null, null, null] };
+  return jobsStatement(JSON.stringify(toBossJobs(jobs)));
 }
+
+// Queue settings (retries, expiry) come from the queue; null defaults defer to them.
+const jobsStatement = (json: string, offset = 0): Statement => ({
+  text: offset === 0 ? INSERT_JOBS : shiftPlaceholders(INSERT_JOBS, offset),
+  params: [json, null, null, null, null, null],
+  merge: JOBS_MERGE,
+});
+
+/** Jobs of several statements as one: the elements of their JSON arrays joined in one array. */
+const JOBS_MERGE: Merge = {
+  key: INSERT_JOBS,
+  combine: (statements, offset) =>
+    jobsStatement(`[${statements.map((s) => (s.params[0] as string).slice(1, -1).trim()).filter(Boolean).join(",")}]`, offset),
+};
 
 /** Inserts jobs with the caller's handle, so they commit or roll back with its transaction. */
 export async function insertJobs(boss: PgBoss, db: Db, jobs: JobInsert[]): Promise<void> {

@@ -4,8 +4,14 @@ import { useTestApp } from "../../test/helpers";
 import { and, eq } from "drizzle-orm";
 import { tags } from "../modules/tickets/schema";
 import { getTicket, loadTicketForUpdate, updateTicket } from "../modules/tickets/service";
-import { stageRows } from "./batch";
+import { type StagedWrites, stageRows } from "./batch";
 import { inTransaction } from "./context";
+import { fromDatabaseError } from "./errors";
+import { GroupCommit } from "./group-commit";
+import { type Statement, compileInsert } from "./insert";
+import { ReadGroup } from "./read-group";
+import { query } from "./db";
+import { sql } from "drizzle-orm";
 
 const app = useTestApp();
 
@@ -85,5 +91,96 @@ describe("transactions", () => {
       );
       expect(rows[0].n).toBe(0);
     }
+  });
+
+  describe("group commit: the final writes of transactions finished together go as one statement", () => {
+    /** A group commit on the test database that keeps every statement it sends. */
+    const recording = () => {
+      const sent: Statement[] = [];
+      const group = new GroupCommit(async (statement) => {
+        sent.push(statement);
+        await app().database.executeSql(statement.text, statement.params);
+      });
+      return { group, sent };
+    };
+    const tagRow = (workspaceId: string, name: string) => ({ workspaceId, name, createdAt: new Date() });
+    const insertTag = (workspaceId: string, name: string): StagedWrites => ({ parts: [compileInsert(tags, [tagRow(workspaceId, name)])], notices: [] });
+    const names = async (workspaceId: string) =>
+      (await app().database.db.select().from(tags).where(eq(tags.workspaceId, workspaceId))).map((t) => t.name).sort();
+
+    it("rows of one table in one INSERT, and every caller answered once they are committed", async () => {
+      const { admin } = await makeWorkspace(app());
+      const ws = admin.ctx.workspaceId;
+      const { group, sent } = recording();
+      const wanted = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, "0")}`);
+      await Promise.all(wanted.map((name) => group.write(insertTag(ws, name)).then(async () => expect(await names(ws)).toContain(name))));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.text.match(/insert into "tags"/g)).toHaveLength(1);
+      expect(await names(ws)).toEqual(wanted);
+    });
+
+    it("one write that breaks a constraint fails alone, with its own error; the others commit", async () => {
+      const { admin } = await makeWorkspace(app());
+      const ws = admin.ctx.workspaceId;
+      await app().database.db.insert(tags).values(tagRow(ws, "taken"));
+      const { group, sent } = recording();
+      const outcomes = await Promise.all(
+        ["a", "b", "taken", "c"].map((name) =>
+          group.write(insertTag(ws, name)).then(
+            () => "committed",
+            (err: unknown) => fromDatabaseError(err)?.code,
+          ),
+        ),
+      );
+      expect(outcomes).toEqual(["committed", "committed", "conflict.duplicate", "committed"]);
+      expect(sent).toHaveLength(5); // together, refused; then each alone
+      expect(await names(ws)).toEqual(["a", "b", "c", "taken"]);
+    });
+
+    it("never puts two writes that update in one statement: PostgreSQL would apply only one", async () => {
+      const { admin } = await makeWorkspace(app());
+      const ws = admin.ctx.workspaceId;
+      await app().database.db.insert(tags).values(tagRow(ws, "counted"));
+      const { group, sent } = recording();
+      const increment: StagedWrites = {
+        parts: [{ text: `update "tags" set "ticket_count" = "ticket_count" + 1 where "workspace_id" = $1 and "name" = 'counted'`, params: [ws] }],
+        notices: [],
+      };
+      await Promise.all([group.write(increment), group.write(insertTag(ws, "new")), group.write(increment)]);
+      expect(sent).toHaveLength(2);
+      const [counted] = await app().database.db.select().from(tags).where(and(eq(tags.workspaceId, ws), eq(tags.name, "counted")));
+      expect(counted!.ticketCount).toBe(2);
+    });
+  });
+
+  it("reads of transactions waiting at once go as one query (PostgreSQL); one that fails is answered alone", async () => {
+    const { admin } = await makeWorkspace(app());
+    const calls: number[][] = [];
+    // 100 / x: the input 0 fails the query it is in.
+    const group = new ReadGroup<number, number>(async (db, inputs) => {
+      calls.push([...inputs]);
+      const rows = await query<{ y: number }>(db, sql`select 100 / x as y from unnest(${sql.param(inputs)}::int[]) with ordinality as t(x, i) order by i`);
+      return rows.map((r) => r.y);
+    });
+    let go!: () => void;
+    const barrier = new Promise<void>((resolve) => (go = resolve));
+    let ready = 0;
+    const inputs = [1, 2, 0, 4, 5];
+    const outcomes = Promise.all(
+      inputs.map((x) =>
+        inTransaction(admin.ctx, async (tx) => {
+          ready++;
+          await barrier; // every transaction open and waiting: their reads start in one turn
+          return group.load(tx, x);
+        }).catch((err: unknown) => (/division by zero/.test(`${(err as Error).message} ${(err as { cause?: Error }).cause?.message}`) ? "refused" : err)),
+      ),
+    );
+    // PGlite runs one transaction at a time: the others wait to begin.
+    const concurrent = app().database.kind === "postgres";
+    while (ready < (concurrent ? inputs.length : 1)) await new Promise((r) => setTimeout(r, 5));
+    go();
+    expect(await outcomes).toEqual([100, 50, "refused", 25, 20]);
+    if (concurrent) expect(calls).toEqual([inputs, [1], [2], [0], [4], [5]]); // together, refused; then each alone
+    else expect(calls).toEqual(inputs.map((x) => [x]));
   });
 });

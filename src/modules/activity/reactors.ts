@@ -26,6 +26,12 @@ export interface Reactor {
    */
   accepts?(activity: RecordedActivity): boolean;
   handle(ctx: Ctx, activity: ActivityRow | RecordedActivity): Promise<void>;
+  /**
+   * For a reactor whose effects add up (a counter): a batch of a queue's
+   * activities of one workspace handled at once — one write for many jobs
+   * instead of one each. Without it, `handle` runs per activity.
+   */
+  handleMany?(ctx: Ctx, activities: readonly ActivityRow[]): Promise<void>;
 }
 
 const isInline = (r: Reactor) => r.mode === "inline";
@@ -70,10 +76,10 @@ export async function runReactorBatch(base: Pick<Ctx, "db" | "clock" | "outbox">
       const ctx: Ctx = { ...base, db, inTx: true, workspaceId, actor: systemActor(`reactor:${reactor.name}`) };
       const claimed = new Set(await claimReceipts(ctx, reactor.name, ids));
       if (claimed.size === 0) continue;
-      for (const activity of await getActivities(ctx, [...claimed])) {
-        await reactor.handle(ctx, activity);
-        handled++;
-      }
+      const activities = await getActivities(ctx, [...claimed]);
+      if (reactor.handleMany) await reactor.handleMany(ctx, activities);
+      else for (const activity of activities) await reactor.handle(ctx, activity);
+      handled += activities.length;
     }
   });
   return handled;

@@ -1,7 +1,8 @@
-import { type SQL, and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
 import { fromJsonRow, stage, stageRows } from "../../platform/batch";
 import { query } from "../../platform/db";
 import { type Ctx, inTransaction } from "../../platform/context";
+import { ReadGroup } from "../../platform/read-group";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { type Page, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
@@ -399,37 +400,62 @@ export async function findContactByIdentity(ctx: Ctx, identity: IdentityInput): 
   return id ? getContact(ctx, id) : undefined;
 }
 
+interface Lookup {
+  workspaceId: string;
+  identities: { kind: IdentityKind; provider: string; value: string }[];
+}
+interface LookupResult {
+  found: { identity: IdentityRow; contact: ContactRow }[];
+  organisationId: string | null;
+}
+
 /**
- * One round trip: every identity of every contact any of `identities` belongs
- * to, with the contact — and, should there be none, the organisation a new
- * contact's e-mail domain belongs to.
+ * Every identity of every contact any of the given identities belongs to,
+ * with the contact — and, should there be none, the organisation a new
+ * contact's e-mail domain belongs to. One query for any number of lookups
+ * (its text never changes, so it is prepared once per connection): the
+ * lookups of requests made at the same moment go together (read-group.ts).
  */
-async function lookupIdentities(
-  tx: Ctx,
-  identities: ReturnType<typeof normaliseAll>,
-): Promise<{ found: { identity: IdentityRow; contact: ContactRow }[]; organisationId: string | null }> {
-  if (identities.length === 0) return { found: [], organisationId: null };
-  const given = sql.join(
-    identities.map((i) => sql`(m.kind = ${i.kind} and m.provider = ${i.provider} and m.value = ${i.value})`),
-    sql` or `,
+const identityLookups = new ReadGroup<Lookup, LookupResult>(async (db, lookups) => {
+  // A row per identity. Every probe is a subquery on an index, run per row: PostgreSQL
+  // guesses an input set at 100 rows, and joined with it, a generic plan made while the
+  // table was young scans the table whole, and goes on doing so as it grows.
+  const input = lookups.flatMap((l, n) =>
+    l.identities.map((i) => ({ n, workspace_id: l.workspaceId, kind: i.kind, provider: i.provider, value: i.value, domain: i.kind === "email" ? i.value.split("@")[1] : null })),
   );
-  const [lookup] = await query<{ found: unknown; organisation_id: string | null }>(
-    tx.db,
-    sql`select
-      (select coalesce(json_agg(json_build_object('identity', row_to_json(i), 'contact', row_to_json(c)) order by i.created_at), '[]'::json)
-         from ${contactIdentities} i join ${contacts} c on c.id = i.contact_id
-        where i.workspace_id = ${tx.workspaceId}
-          and i.contact_id in (select m.contact_id from ${contactIdentities} m where m.workspace_id = ${tx.workspaceId} and (${given}))) as found,
-      ${organisationByDomain(tx, identities) ?? sql`null::uuid`} as organisation_id`,
+  const rows = await query<{ n: number; found: unknown; organisation_id: string | null }>(
+    db,
+    sql`select r.n,
+      (select coalesce(json_agg(json_build_object('identity', row_to_json(i), 'contact', (select row_to_json(c) from ${contacts} c where c.id = i.contact_id)) order by i.created_at), '[]'::json)
+         from ${contactIdentities} i
+        where i.contact_id = (select m.contact_id from ${contactIdentities} m
+                               where m.workspace_id = r.workspace_id and m.kind = r.kind and m.provider = r.provider and m.value = r.value)) as found,
+      (select o.id from ${organisations} o where o.workspace_id = r.workspace_id and o.domains && array[r.domain] order by o.name limit 1) as organisation_id
+    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(n int, workspace_id uuid, kind identity_kind, provider text, value text, domain text)`,
   );
-  const json = (typeof lookup!.found === "string" ? JSON.parse(lookup!.found) : lookup!.found) as Record<string, Record<string, unknown>>[];
-  return {
-    found: json.map((f) => ({
-      identity: fromJsonRow(contactIdentities, f.identity!) as IdentityRow,
-      contact: fromJsonRow(contacts, f.contact!) as ContactRow,
-    })),
-    organisationId: lookup!.organisation_id,
-  };
+  const results: LookupResult[] = lookups.map(() => ({ found: [], organisationId: null }));
+  for (const row of rows) {
+    const result = results[row.n]!;
+    result.organisationId ??= row.organisation_id;
+    const json = (typeof row.found === "string" ? JSON.parse(row.found) : row.found) as Record<string, Record<string, unknown>>[];
+    for (const f of json) {
+      // Two identities of one contact find the same rows.
+      if (result.found.some((seen) => seen.identity.id === f.identity!.id)) continue;
+      result.found.push({
+        identity: fromJsonRow(contactIdentities, f.identity!) as IdentityRow,
+        contact: fromJsonRow(contacts, f.contact!) as ContactRow,
+      });
+    }
+  }
+  return results;
+});
+
+function lookupIdentities(tx: Ctx, identities: ReturnType<typeof normaliseAll>): Promise<LookupResult> {
+  if (identities.length === 0) return Promise.resolve({ found: [], organisationId: null });
+  return identityLookups.load(tx, {
+    workspaceId: tx.workspaceId,
+    identities: identities.map(({ kind, provider, value }) => ({ kind, provider, value })),
+  });
 }
 
 /**
@@ -520,18 +546,6 @@ export async function mergeContacts(ctx: Ctx, targetId: string, sourceId: string
 }
 
 // ------------------------------------------------------------------ organisations
-
-/**
- * The organisation owning a sender's e-mail domain, as an SQL expression the
- * contact insert evaluates itself (no extra round trip on the intake path).
- */
-function organisationByDomain(ctx: Ctx, identities: { kind: IdentityKind; value: string }[]): SQL | null {
-  const domains = identities.filter((i) => i.kind === "email").map((i) => i.value.split("@")[1]!);
-  if (domains.length === 0) return null;
-  return sql`(select ${organisations.id} from ${organisations}
-    where ${organisations.workspaceId} = ${ctx.workspaceId} and ${organisations.domains} && ${sql.param(domains)}::text[]
-    order by ${organisations.name} limit 1)`;
-}
 
 export async function getOrganisation(ctx: Ctx, id: string): Promise<OrganisationRow> {
   authorize(ctx.actor, "contact.read");

@@ -1,5 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Reactor } from "../activity/reactors";
+import type { Ctx, RecordedActivity } from "../../platform/context";
+import type { ActivityRow } from "../activity/schema";
 import { tags, tickets } from "./schema";
 import { beforeRawWrite } from "./cache";
 
@@ -18,24 +20,36 @@ export const tagCatalogue: Reactor = {
   accepts: (activity) =>
     activity.type === "ticket.created" ? ((activity.data.tags as string[] | undefined)?.length ?? 0) > 0 : activity.changes.tags !== undefined,
   async handle(ctx, activity) {
-    const deltas = new Map<string, number>();
-    if (activity.type === "ticket.created") {
-      for (const tag of (activity.data.tags as string[] | undefined) ?? []) deltas.set(tag, 1);
-    } else {
-      const change = activity.changes.tags as [string[] | null, string[] | null] | undefined;
-      if (!change) return;
-      const [before, after] = [change[0] ?? [], change[1] ?? []];
-      for (const tag of after) if (!before.includes(tag)) deltas.set(tag, 1);
-      for (const tag of before) if (!after.includes(tag)) deltas.set(tag, -1);
-    }
-    if (deltas.size === 0) return;
-    const now = ctx.clock.now();
-    await ctx.db
-      .insert(tags)
-      .values([...deltas].map(([name, delta]) => ({ workspaceId: ctx.workspaceId, name, ticketCount: delta, createdAt: now })))
-      .onConflictDoUpdate({ target: [tags.workspaceId, tags.name], set: { ticketCount: sql`${tags.ticketCount} + excluded.ticket_count` } });
+    await countTags(ctx, [activity]);
+  },
+  // A burst of new tickets: one upsert for the batch, not one per ticket.
+  async handleMany(ctx, activities) {
+    await countTags(ctx, activities);
   },
 };
+
+/** Adds the tags' changes in these activities to the catalogue's counts, in one upsert. */
+async function countTags(ctx: Ctx, activities: readonly (ActivityRow | RecordedActivity)[]): Promise<void> {
+  const deltas = new Map<string, number>();
+  const add = (tag: string, delta: number) => deltas.set(tag, (deltas.get(tag) ?? 0) + delta);
+  for (const activity of activities) {
+    if (activity.type === "ticket.created") {
+      for (const tag of new Set((activity.data.tags as string[] | undefined) ?? [])) add(tag, 1);
+      continue;
+    }
+    const change = activity.changes.tags as [string[] | null, string[] | null] | undefined;
+    if (!change) continue;
+    const [before, after] = [change[0] ?? [], change[1] ?? []];
+    for (const tag of after) if (!before.includes(tag)) add(tag, 1);
+    for (const tag of before) if (!after.includes(tag)) add(tag, -1);
+  }
+  if (deltas.size === 0) return;
+  const now = ctx.clock.now();
+  await ctx.db
+    .insert(tags)
+    .values([...deltas].map(([name, delta]) => ({ workspaceId: ctx.workspaceId, name, ticketCount: delta, createdAt: now })))
+    .onConflictDoUpdate({ target: [tags.workspaceId, tags.name], set: { ticketCount: sql`${tags.ticketCount} + excluded.ticket_count` } });
+}
 
 /** When two contacts become one, the source's tickets follow to the target. */
 export const followMergedContact: Reactor = {
