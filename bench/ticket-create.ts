@@ -17,7 +17,7 @@
  */
 import { createServer } from "node:net";
 import { readFileSync, readdirSync } from "node:fs";
-import { arg, cpuMs, load, report, startServer, summarise } from "./lib";
+import { arg, cpuMs, jsonPoster, load, report, startServer, summarise } from "./lib";
 import { openPostgres } from "../src/platform/db";
 import { benchDatabase, benchWorkspace, doorTicket, knownFans } from "./setup";
 
@@ -78,23 +78,19 @@ try {
     for (const clients of clientCounts) {
       const base = offset;
       let pids: number[] = [];
-      let before = { server: 0, postgres: 0 };
-      let used = { server: 0, postgres: 0 };
+      let before = { server: 0, postgres: 0, client: 0 };
+      let used = { server: 0, postgres: 0, client: 0 };
       const pgPids = await backends();
+      const post = jsonPoster(clients);
       const run = await load(
         clients,
         seconds,
-        (i) =>
-          fetch(`${server.url}/api/v1/tickets`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: body(base + i),
-          }),
+        (i) => post(`${server.url}/api/v1/tickets`, { authorization: `Bearer ${token}` }, body(base + i)),
         warmup,
         (open) => {
           pids = [...serverPids, ...childrenOf(server.child.pid!)];
-          if (open) before = { server: cpuMs(pids), postgres: cpuMs(pgPids) };
-          else used = { server: cpuMs(pids) - before.server, postgres: cpuMs(pgPids) - before.postgres };
+          if (open) before = { server: cpuMs(pids), postgres: cpuMs(pgPids), client: cpuMs([process.pid]) };
+          else used = { server: cpuMs(pids) - before.server, postgres: cpuMs(pgPids) - before.postgres, client: cpuMs([process.pid]) - before.client };
         },
       );
       offset += 1_000_000;
@@ -108,6 +104,8 @@ try {
         { what: `${clients} client(s): errors`, value: run.errors, unit: "" },
         { what: `${clients} client(s): Usher CPU per ticket`, value: used.server / Math.max(1, run.latencies.length), unit: "ms" },
         ...(kind === "postgres" ? [{ what: `${clients} client(s): PostgreSQL CPU per ticket`, value: used.postgres / Math.max(1, run.latencies.length), unit: "ms" }] : []),
+        // The benchmark's own client shares the machine's two cores with the server and PostgreSQL.
+        { what: `${clients} client(s): this client's CPU per ticket`, value: used.client / Math.max(1, run.latencies.length), unit: "ms" },
       );
     }
     if (!scaled) figures.push({ what: "server RSS after the run", value: server.rssMb(), unit: "MB" });

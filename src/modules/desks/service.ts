@@ -202,13 +202,6 @@ export async function resolveDeskAddress(
   return row;
 }
 
-/** A desk address by its id, across workspaces (a webhook URL names the address whose secrets sign it). */
-export async function findDeskAddressById(db: Db, id: string): Promise<DeskAddressRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const [row] = await db.select().from(deskAddresses).where(eq(deskAddresses.id, id));
-  return row;
-}
-
 /** Every address of a channel, across workspaces (the IMAP poller's list of mailboxes). */
 export async function listAddressesOfChannel(db: Db, channel: DeskAddressRow["channel"]): Promise<DeskAddressRow[]> {
   return db.select().from(deskAddresses).where(eq(deskAddresses.channel, channel));

@@ -9,6 +9,8 @@ import { getTicket } from "../tickets/service";
 import type { InboundMessage } from "./contract";
 import { type IntakeDeps, receiveInbound } from "./pipeline";
 import { createClassifierRule } from "./rules";
+import { keywordClassifier } from "./classifier";
+import { inTransaction } from "../../platform/context";
 
 const app = useTestApp();
 const deps = (a: App): IntakeDeps => ({ db: a.database.db, clock: a.clock, outbox: a.outbox });
@@ -55,6 +57,20 @@ describe("the intake pipeline", { timeout: 30_000 }, () => {
     expect(contact.identities.map((i) => i.value)).toEqual([fan]);
     const [message] = (await listMessages(system, ticket.id)).items;
     expect(message!.metadata).toMatchObject({ language: "en", languageSource: "detected", classification: { categoryId: refunds.id, matched: ["refund"] } });
+  });
+
+  it("classifies by a new rule once it commits, though a message read the old rules meanwhile", async () => {
+    const { desk, system, workspace } = await deskWithAddresses();
+    const refunds = await createCategory(system, desk.id, { key: "refunds", name: "Refunds" });
+    const input = { workspaceId: workspace.id, deskId: desk.id, subject: "Refund", text: "I want a refund for the cancelled show", language: "en" };
+    expect((await keywordClassifier.classify(app().database.db, input)).categoryId).toBeNull();
+    await inTransaction(system, async (tx) => {
+      await createClassifierRule(tx, desk.id, { categoryId: refunds.id, keywords: ["refund"] });
+      // PostgreSQL: a message on another connection reads the rules as committed — without the new one — and keeps them.
+      // (PGlite has one connection: that read would wait for this transaction.)
+      if (app().database.kind === "postgres") expect((await keywordClassifier.classify(app().database.db, input)).categoryId).toBeNull();
+    });
+    expect((await keywordClassifier.classify(app().database.db, input)).categoryId).toBe(refunds.id);
   });
 
   it("detects Ukrainian, and falls back to the desk's language on a short message", async () => {

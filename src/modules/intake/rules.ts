@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { type Ctx, inTransaction } from "../../platform/context";
+import { type Ctx, afterCommit, inTransaction } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { recordActivity } from "../activity/service";
@@ -57,7 +57,7 @@ export async function createClassifierRule(ctx: Ctx, deskId: string, input: NewC
       subjectId: deskId,
       data: { ruleId: row!.id, categoryId: category.id, keywords },
     });
-    forgetRules(deskId);
+    forgetRulesOf(tx, deskId);
     return row!;
   });
 }
@@ -71,6 +71,16 @@ export async function deleteClassifierRule(ctx: Ctx, deskId: string, ruleId: str
       .returning();
     if (!row) throw notFound("classifier rule", ruleId);
     await recordActivity(tx, { type: "desk.classifier_rule_removed", subjectType: "desk", subjectId: deskId, data: { ruleId } });
-    forgetRules(deskId);
+    forgetRulesOf(tx, deskId);
   });
+}
+
+/**
+ * Now, for this process's next message; and again once the change commits,
+ * because a message classified meanwhile on another connection read the
+ * rules as they were and kept them.
+ */
+function forgetRulesOf(tx: Ctx, deskId: string): void {
+  forgetRules(deskId);
+  afterCommit(tx, () => forgetRules(deskId));
 }
