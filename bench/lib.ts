@@ -110,16 +110,17 @@ export interface Answer {
 }
 
 /**
- * POSTs JSON over node:http with a keep-alive agent. The load generator runs
- * on the same two cores as the server and PostgreSQL, so it must be light:
- * `fetch` cost this client about 0.5 ms of CPU per request, as much as the
- * server spends creating the ticket; real clients are on other machines.
+ * POSTs over node:http with a keep-alive agent. The load generator runs on
+ * the same two cores as the server and PostgreSQL, so it must be light:
+ * `fetch` cost the ticket benchmark's client about 0.5 ms of CPU per
+ * request, as much as the server spent creating the ticket; real clients
+ * are on other machines.
  */
-export function jsonPoster(sockets: number): (url: string, headers: Record<string, string>, body: string) => Promise<Answer> {
+export function poster(sockets: number): (url: string, headers: Record<string, string>, body: string) => Promise<Answer> {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   return (url, headers, body) =>
     new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(url, { method: "POST", agent, headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const req = httpRequest(url, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

@@ -17,7 +17,7 @@
  */
 import { createServer } from "node:net";
 import { readFileSync, readdirSync } from "node:fs";
-import { arg, cpuMs, jsonPoster, load, report, startServer, summarise } from "./lib";
+import { arg, cpuMs, poster, load, report, startServer, summarise } from "./lib";
 import { openPostgres } from "../src/platform/db";
 import { benchDatabase, benchWorkspace, doorTicket, knownFans } from "./setup";
 
@@ -81,11 +81,11 @@ try {
       let before = { server: 0, postgres: 0, client: 0 };
       let used = { server: 0, postgres: 0, client: 0 };
       const pgPids = await backends();
-      const post = jsonPoster(clients);
+      const post = poster(clients);
       const run = await load(
         clients,
         seconds,
-        (i) => post(`${server.url}/api/v1/tickets`, { authorization: `Bearer ${token}` }, body(base + i)),
+        (i) => post(`${server.url}/api/v1/tickets`, { authorization: `Bearer ${token}`, "content-type": "application/json" }, body(base + i)),
         warmup,
         (open) => {
           pids = [...serverPids, ...childrenOf(server.child.pid!)];
