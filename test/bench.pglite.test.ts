@@ -28,6 +28,8 @@ describe("benchmarks at a small size", () => {
     expect(run.status, run.output).toBe(0);
     expect(run.output).toMatch(/4 client\(s\): tickets\/s\s+\d+/);
     expect(run.output).toMatch(/4 client\(s\): errors\s+0/);
+    expect(run.output).toMatch(/acknowledged tickets not stored\s+0\.00/);
+    expect(run.output).toMatch(/acknowledged first messages not stored\s+0\.00/);
   }, 150_000);
 
   it("the intake burst", () => {

@@ -77,6 +77,9 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
   const currentViewId = viewMatch ? decodeURIComponent(viewMatch[1]!) : "my_open";
   const currentView = viewList.find((v) => v.id === currentViewId) ?? viewList[0];
 
+  // What changed while the socket was not listening — between the page's first fetches and its
+  // connection, or during an outage — reached no one: each (re)connection fetches what is shown again.
+  useEffect(() => realtime.onStatus((connected) => void (connected && queryClient.invalidateQueries())), [queryClient]);
   useEffect(() => {
     realtime.start();
     return () => realtime.stop();
