@@ -165,8 +165,7 @@ const STATE = Symbol("usher.clientState");
  * nothing, so its write is a statement on its own (see `wrapClient`).
  */
 export function groupCommitFor(client: object): GroupCommit | undefined {
-  const state = (client as { [STATE]?: ClientState })[STATE];
-  return state?.group && state.deferred && !state.begun ? state.group : undefined;
+  return notBegun(client)?.group;
 }
 
 /**
@@ -176,9 +175,14 @@ export function groupCommitFor(client: object): GroupCommit | undefined {
  * (see read-group.ts).
  */
 export function beforeBegin(db: Db): boolean {
-  const client = (db as unknown as { session?: { client?: { [STATE]?: ClientState } } }).session?.client;
-  const state = client?.[STATE];
-  return !!state && state.deferred && !state.begun;
+  const client = (db as unknown as { session?: { client?: object } }).session?.client;
+  return !!client && !!notBegun(client);
+}
+
+/** The connection's state while a transaction on it has asked for BEGIN and not sent it. */
+function notBegun(client: object): ClientState | undefined {
+  const state = (client as { [STATE]?: ClientState })[STATE];
+  return state?.deferred && !state.begun ? state : undefined;
 }
 
 /**

@@ -3,6 +3,10 @@ import type { Statement } from "./insert";
 
 interface Waiting {
   writes: StagedWrites;
+  /** Parameters it adds to a statement. */
+  size: number;
+  /** Whether it may update a row (see `INSERT`). */
+  updating: boolean;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -51,7 +55,9 @@ export class GroupCommit {
   /** Resolves once the writes are committed; rejects with their own error if they failed. */
   write(writes: StagedWrites): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ writes, resolve, reject });
+      const size = writes.parts.reduce((n, p) => n + p.params.length, 0) + 2 * writes.notices.length;
+      const updating = writes.parts.some((p) => !p.merge && !INSERT.test(p.text));
+      this.waiting.push({ writes, size, updating, resolve, reject });
       this.schedule();
     });
   }
@@ -84,13 +90,11 @@ export class GroupCommit {
     let params = 0;
     let updates = false;
     for (const waiting of this.waiting) {
-      const size = waiting.writes.parts.reduce((n, p) => n + p.params.length, 0) + 2 * waiting.writes.notices.length;
-      const updating = waiting.writes.parts.some((p) => !p.merge && !INSERT.test(p.text));
-      const fits = group.length === 0 || (params + size <= this.options.maxParams && !(updating && updates));
+      const fits = group.length === 0 || (params + waiting.size <= this.options.maxParams && !(waiting.updating && updates));
       if (fits) {
         group.push(waiting);
-        params += size;
-        updates ||= updating;
+        params += waiting.size;
+        updates ||= waiting.updating;
       } else rest.push(waiting);
     }
     this.waiting = rest;

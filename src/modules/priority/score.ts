@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import type { BusinessCalendar } from "../sla/calendar";
 import { type ConditionEnv, evaluateConditions } from "../tickets/conditions";
 import type { Priority, PriorityReason, TicketRow } from "../tickets/schema";
+import type { OtherOpenTicket } from "../tickets/service";
 import type { PriorityBands, PriorityFactorRow, PrioritySignal } from "./schema";
 
 /**
@@ -16,7 +17,7 @@ export interface Facts {
   calendar: BusinessCalendar | null;
   inboundMessages: number;
   /** The requester's (or their organisation's) other unsolved tickets. */
-  otherOpen: Pick<TicketRow, "id" | "tier" | "categoryId" | "subject">[];
+  otherOpen: OtherOpenTicket[];
   parentTier: number | null;
   requesterTimeZone: string | null;
   requesterTier?: string;

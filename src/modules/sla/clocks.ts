@@ -237,7 +237,6 @@ function upsertTargetsSql(rows: SlaTargetRow[]): Statement {
   return compileInsert(slaTargets, rows, UPSERT_CONFLICT);
 }
 
-
 /**
  * The clocks the policy asks for, from the ones the ticket has: kept (with
  * the new target and calendar) when the metric stays, started when new,
