@@ -55,13 +55,16 @@ export interface ServerProcess {
   cpuMs(): number;
 }
 
+const usherSettings = () => Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith("USHER_") && v !== undefined)) as Record<string, string>;
+
 /** Starts `usher <command>` and waits for it to listen. */
 export async function startServer(command: "start" | "serve" | "worker", env: Record<string, string>, port: number, args: string[] = []): Promise<ServerProcess> {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(import.meta.dirname, "../bin/usher.js"), command, ...args], {
     // No rate limit: the benchmark is the only client.
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", USHER_LOG_LEVEL: "warn", USHER_API_RATE_LIMIT: "100000000", PORT: String(port), ...env },
+    // USHER_* settings of the benchmark's own environment reach the server (USHER_MEMORY=fast, say).
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...usherSettings(), USHER_LOG_LEVEL: "warn", USHER_API_RATE_LIMIT: "100000000", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";

@@ -3,12 +3,14 @@
  * database with the demo help desk at N tickets (default 100,000), after a
  * round of agent work — lists, ticket pages, replies and new tickets.
  *
- *   npm run bench:memory -- [--tickets 100000] [--rounds 200]
+ *   npm run bench:memory -- [--tickets 100000] [--rounds 200] [--data-dir DIR]
  *
+ * `--data-dir` keeps the seeded folder for the next run (seeding 100,000
+ * tickets takes minutes): a folder with data in it is used as it is.
  * Target: under 400 MB resident.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +18,9 @@ import { arg, report, startServer } from "./lib";
 
 const tickets = Number(arg("tickets", "100000"));
 const rounds = Number(arg("rounds", "200"));
-const dir = mkdtempSync(join(tmpdir(), "usher-memory-"));
+const kept = arg("data-dir", "");
+const dir = kept || mkdtempSync(join(tmpdir(), "usher-memory-"));
+const seeded = kept !== "" && existsSync(join(dir, "pg"));
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, () => {
     const p = (s.address() as { port: number }).port;
@@ -25,11 +29,13 @@ const port = await new Promise<number>((resolve) => {
 });
 
 try {
-  const seeded = spawnSync(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), "seed", "--demo", "--tickets", String(tickets)], {
-    env: { ...process.env, USHER_DATA_DIR: dir, USHER_LOG_LEVEL: "warn" },
-    stdio: "inherit",
-  });
-  if (seeded.status !== 0) throw new Error("seeding failed");
+  if (!seeded) {
+    const seeding = spawnSync(process.execPath, [join(import.meta.dirname, "../bin/usher.js"), "seed", "--demo", "--tickets", String(tickets)], {
+      env: { ...process.env, USHER_DATA_DIR: dir, USHER_LOG_LEVEL: "warn" },
+      stdio: "inherit",
+    });
+    if (seeding.status !== 0) throw new Error("seeding failed");
+  }
 
   const server = await startServer("start", { USHER_DATA_DIR: dir }, port);
   try {
@@ -85,5 +91,5 @@ try {
     await server.stop();
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!kept) rmSync(dir, { recursive: true, force: true });
 }

@@ -13,6 +13,7 @@ import { ConfigError, type Config, loadConfig } from "./platform/config";
 import { DomainError } from "./platform/errors";
 import { migrate } from "./platform/migrate";
 import { openPglite, openPostgres } from "./platform/db";
+import { applyMemoryProfile } from "./platform/memory";
 import { buildServer } from "./server";
 import { startWorkers } from "./worker";
 import { startChannels } from "./modules/channels/start";
@@ -35,6 +36,7 @@ program
   .option("--tickets <n>", "demo tickets to generate", positive, 2500)
   .action(async (options: { demo?: boolean; tickets: number }) => {
     const config = loadConfig();
+    applyMemoryProfile(config);
     const app = await openApp(config, { supervise: true });
     if (options.demo && (await countWorkspaces(app.database.db)) === 0) await runDemoSeed(app, options.tickets);
     const stopWorkers = await startWorkers(app);
@@ -57,6 +59,7 @@ program
   .action(async (options: { processes: number }) => {
     const config = requirePostgres(loadConfig(), "serve");
     if (options.processes > 1 && cluster.isPrimary) return superviseProcesses(options.processes);
+    applyMemoryProfile(config);
     const app = await openApp(config);
     const server = await buildServer(app);
     await server.listen({ host: config.host, port: config.port });
@@ -75,6 +78,7 @@ program
   .description("run the reactors only (rules, SLA timers, routing, notifications)")
   .action(async () => {
     const config = requirePostgres(loadConfig(), "worker");
+    applyMemoryProfile(config);
     const app = await openApp(config, { supervise: true });
     const stop = await startWorkers(app);
     const stopChannels = await startChannels(app, { imap: true });

@@ -39,6 +39,13 @@ const configSchema = z
     /** Trust X-Forwarded-* headers (behind a reverse proxy). */
     trustProxy: bool.default(false),
     workerConcurrency: positiveInt.default(4),
+    /**
+     * What the process's JavaScript heap favours: `small` (collect sooner, a
+     * small young generation) or `fast` (V8's defaults, sized from the
+     * machine's memory). Absent: small on the embedded database — the
+     * all-in-one install, where memory is the limit — and fast on PostgreSQL.
+     */
+    memory: z.enum(["small", "fast"]).optional(),
     /** Connections per process to PostgreSQL. */
     databasePoolSize: positiveInt.max(500).default(20),
     /** Outbound mail server, e.g. smtp://user:pass@mail.example:587; absent: mail stays in an in-memory outbox. */
@@ -69,7 +76,7 @@ const configSchema = z
   })
   .strict();
 
-export type Config = z.infer<typeof configSchema> & { publicUrl: string };
+export type Config = z.infer<typeof configSchema> & { publicUrl: string; memory: "small" | "fast" };
 
 /** Environment variable for each setting. */
 const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
@@ -86,6 +93,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   sessionDays: "USHER_SESSION_DAYS",
   trustProxy: "USHER_TRUST_PROXY",
   workerConcurrency: "USHER_WORKER_CONCURRENCY",
+  memory: "USHER_MEMORY",
   databasePoolSize: "USHER_DATABASE_POOL_SIZE",
   smtpUrl: "USHER_SMTP_URL",
   mailFrom: "USHER_MAIL_FROM",
@@ -161,6 +169,7 @@ export function loadConfig(
   const config = result.data!;
   return {
     ...config,
+    memory: config.memory ?? (config.databaseUrl ? "fast" : "small"),
     publicUrl: (config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`).replace(/\/$/, ""),
   };
 }

@@ -13,6 +13,14 @@ describe("configuration", () => {
     expect(config).toMatchObject({ dataDir: "./data", host: "127.0.0.1", port: 3000, publicUrl: "http://127.0.0.1:3000" });
   });
 
+  it("favours a small heap on the embedded database and speed on PostgreSQL, unless told", () => {
+    expect(load({}).memory).toBe("small");
+    expect(load({ DATABASE_URL: "postgres://db.example/usher" }).memory).toBe("fast");
+    expect(load({ DATABASE_URL: "postgres://db.example/usher", USHER_MEMORY: "small" }).memory).toBe("small");
+    expect(load({ USHER_MEMORY: "fast" }).memory).toBe("fast");
+    expect(() => load({ USHER_MEMORY: "tiny" })).toThrow(/USHER_MEMORY \(memory\)/);
+  });
+
   it("reports every mistake at once, naming the variable", () => {
     let error: unknown;
     try {
