@@ -7,10 +7,12 @@
  *
  * With `--path intake`, an e-mail from a new fan goes through the intake
  * pipeline instead (contact, classification, ticket: the burst's unit of work);
+ * with `--path thread`, an in-app message from one of 50 fans who wrote
+ * before threads onto their open conversation (the burst's repeats);
  * with `--path service`, `createTicket` is called directly — the difference
  * to `api` is what HTTP, authentication and the JSON answer cost.
  *
- *   npm run bench:round-trips -- [--tickets 200] [--requester new|known] [--path api|service|intake] [--show]
+ *   npm run bench:round-trips -- [--tickets 200] [--requester new|known] [--path api|service|intake|thread] [--show]
  */
 import pg from "pg";
 import { arg, cpuMs, report } from "./lib";
@@ -39,6 +41,24 @@ try {
   const known = requesterKind === "known" ? await knownFans(system, 50) : [];
   const server = await buildServer(app);
   if (path === "intake") await addDeskAddress(system, desk.id, { channel: "email", address: "help@bench.example" });
+  if (path === "thread") await addDeskAddress(system, desk.id, { channel: "in_app", address: "bench-app", settings: { secret: "bench-secret" } });
+  const viaThread = async (i: number) => {
+    const fan = Math.abs(i) % 50;
+    const stored = await receiveInbound(
+      { db: app.database.db, clock: app.clock, outbox: app.outbox },
+      {
+        channel: "in_app",
+        to: "bench-app",
+        from: { identities: [{ kind: "app", value: `user-${fan}`, provider: "bench-app" }] },
+        externalId: `bench-${i}`,
+        text: DOOR_TEXT,
+        receivedAt: new Date(),
+      },
+    );
+    // The warm-up's first message of each fan opens the conversation; every measured one threads.
+    if (i >= 0 && stored.createdTicket) throw new Error("a measured message opened a ticket instead of threading");
+    return { statusCode: 201, body: "" };
+  };
   const viaIntake = async (i: number) => {
     await receiveInbound(
       { db: app.database.db, clock: app.clock, outbox: app.outbox },
@@ -62,7 +82,9 @@ try {
     return { statusCode: 201, body: "" };
   };
   const create = (i: number) =>
-    path === "intake"
+    path === "thread"
+      ? viaThread(i)
+      : path === "intake"
       ? viaIntake(i)
       : path === "service"
         ? viaService(i)
@@ -72,7 +94,7 @@ try {
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           payload: doorTicket(desk.id, requester(i)),
         });
-  for (let i = 0; i < 20; i++) await create(-1 - i); // warm caches (configuration, prepared statements)
+  for (let i = 0; i < (path === "thread" ? 60 : 20); i++) await create(-1 - i); // warm caches (configuration, prepared statements)
   // PostgreSQL's CPU: the backends serving this database, from /proc (same machine).
   const backends = (await app.database.executeSql("select pid from pg_stat_activity where datname = current_database()")).rows.map(
     (r: { pid: number }) => r.pid,
@@ -97,7 +119,7 @@ try {
   await server.close();
   await app.close();
   report(
-    `Round trips per ticket created through ${path === "intake" ? "intake" : path === "service" ? "createTicket" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`,
+    `Round trips per ticket created through ${path === "thread" ? "intake, threaded" : path === "intake" ? "intake" : path === "service" ? "createTicket" : "the API"} on postgres (${requesterKind === "known" ? "known contacts" : "a new fan each time"}, one at a time, in process)`,
     [
       { what: "round trips per ticket (mean)", value: perTicket.reduce((a, b) => a + b, 0) / count, unit: "" },
       { what: "round trips per ticket (max)", value: Math.max(...perTicket), unit: "" },

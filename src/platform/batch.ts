@@ -25,6 +25,12 @@ export class WriteBatch {
   /** Run once the transaction has committed (see `afterCommit` in context.ts). */
   readonly committed: (() => void)[] = [];
 
+  /** How many times staged writes have gone out (a flush that sent something). */
+  get flushes(): number {
+    return this.sent;
+  }
+  private sent = 0;
+
   get size(): number {
     return this.parts.length + this.notices.length;
   }
@@ -52,9 +58,9 @@ export class WriteBatch {
     return this.parts.some((p) => p.name === name);
   }
 
-  /** Whether any write staged with `put` under a name starting with `prefix` waits for the flush. */
-  holdsAny(prefix: string): boolean {
-    return this.parts.some((p) => p.name?.startsWith(prefix));
+  /** Whether any write staged with `put` under a name starting with `prefix` (other than `except`) waits for the flush. */
+  holdsAny(prefix: string, except?: string): boolean {
+    return this.parts.some((p) => p.name !== undefined && p.name !== except && p.name.startsWith(prefix));
   }
 
   /**
@@ -125,6 +131,7 @@ export class WriteBatch {
     this.parts = [];
     this.notices = [];
     if (parts.length === 0 && notices.length === 0) return;
+    this.sent++;
     const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
     const staged: StagedWrites = {
       parts: parts.map((p) => {

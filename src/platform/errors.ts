@@ -20,6 +20,7 @@ const STATUS_BY_CODE = {
   not_found: 404,
   "conflict.duplicate": 409,
   "conflict.version": 409,
+  "conflict.concurrent": 409,
   "ticket.invalid_transition": 409,
   "ticket.merged": 409,
   "ticket.merge_invalid": 422,
@@ -141,6 +142,9 @@ export function fromDatabaseError(err: unknown): DomainError | undefined {
   switch (code) {
     case "23505":
       return new DomainError("conflict.duplicate", "A record with the same unique value already exists", where);
+    case "40001":
+      // A row written optimistically changed meanwhile (usher_expect_version), or a serialisation failure: nothing was written; run it again.
+      return new DomainError("conflict.concurrent", "The record changed while this request ran; nothing was written, try again");
     case "23503":
       return new DomainError("validation.failed", "A referenced record does not exist", where);
     case "22P02":

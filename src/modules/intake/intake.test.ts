@@ -133,6 +133,21 @@ describe("the intake pipeline", { timeout: 30_000 }, () => {
     expect((await listMessages(system, a.ticketId)).items).toHaveLength(2);
   });
 
+  it("threads a fan's rapid messages onto one conversation, each stored once, though they race for the ticket", async () => {
+    const { system, phone } = await deskWithAddresses();
+    const from = { identities: [{ kind: "phone" as const, value: `+44770090${Math.floor(1000 + Math.random() * 8999)}` }] };
+    const sms = (text: string) => ({ channel: "sms" as const, to: phone, from, externalId: `SM${uid()}`, text, receivedAt: new Date() });
+    const first = await receiveInbound(deps(app()), sms("Is the show tonight still on?"));
+    // Each joins the ticket as read, unlocked; those that find it changed by another run again (locking it then).
+    const texts = ["hello?", "anyone there", "the doors open in an hour", "HELLO", "please answer", "ok I'm at gate B now"];
+    const results = await Promise.all(texts.map((text) => receiveInbound(deps(app()), sms(text))));
+    expect(results.every((r) => r.status === "stored" && r.ticketId === first.ticketId && !r.createdTicket)).toBe(true);
+    const stored = (await listMessages(system, first.ticketId)).items.map((m) => m.text);
+    expect(stored.sort()).toEqual(["Is the show tonight still on?", ...texts].sort());
+    const ticket = await getTicket(system, first.ticketId);
+    expect(ticket.version).toBeGreaterThanOrEqual(1 + texts.length);
+  });
+
   it("is idempotent by channel and external id, even for concurrent deliveries", async () => {
     const { system, email } = await deskWithAddresses();
     const message = mail(email, `fan-${uid()}@example.com`);

@@ -104,14 +104,22 @@ export async function receiveInbound(deps: IntakeDeps, input: InboundMessage, op
 
   // Two deliveries racing (a provider retrying while we commit) or two messages from one new fan
   // both creating the contact: the loser's transaction fails on a unique index; run it again and it
-  // finds what the winner committed.
+  // finds what the winner committed. A thread changed while a message joined it (conflict.concurrent:
+  // an agent's reply, another message) is read again the same way.
   // The first attempt does not look for a redelivery: the unique index on (channel, external id)
   // refuses one, and the retry looks. Most messages are new: one round trip saved on each.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) => pipeline(tx, deps, endpoint.desk, endpoint.address.address, message, attempt > 1 || options.checkDuplicate === true, options.mergeContacts !== false));
+      return await inTransaction(ctx, (tx) =>
+        pipeline(tx, deps, endpoint.desk, endpoint.address.address, message, {
+          checkDuplicate: attempt > 1 || options.checkDuplicate === true,
+          merge: options.mergeContacts !== false,
+          // After a race, the thread is locked: a fan's burst of messages onto one ticket all get through.
+          claimThread: attempt === 1,
+        }),
+      );
     } catch (err) {
-      if (!(err instanceof DomainError && err.code === "conflict.duplicate") || attempt >= 3) throw err;
+      if (!(err instanceof DomainError && (err.code === "conflict.duplicate" || err.code === "conflict.concurrent")) || attempt >= 3) throw err;
     }
   }
 }
@@ -168,8 +176,7 @@ async function pipeline(
   desk: DeskRow,
   endpointAddress: string,
   message: ParsedInbound,
-  checkDuplicate: boolean,
-  merge: boolean,
+  { checkDuplicate, merge, claimThread }: { checkDuplicate: boolean; merge: boolean; claimThread: boolean },
 ): Promise<IntakeResult> {
   if (checkDuplicate) {
     const existing = await findMessageByExternalId(tx, message.channel, message.externalId);
@@ -227,7 +234,8 @@ async function pipeline(
 
   const thread = created ? undefined : await findThread(tx, desk, message, contactId);
   if (thread) {
-    const { message: stored, ticket, duplicate } = await receiveMessage(tx, thread.id, body);
+    // The thread as just read is claimed, not locked; the first attempt leaves redeliveries to the unique index, a retry looked above.
+    const { message: stored, ticket, duplicate } = await receiveMessage(tx, thread.id, body, { seen: claimThread ? thread : undefined, duplicatesRefused: true });
     return result(tx, duplicate ? "duplicate" : "stored", ticket, stored.id, false, contactId);
   }
   const ticket = await createTicket(tx, {

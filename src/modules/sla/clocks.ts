@@ -183,10 +183,15 @@ async function currentClocks(ctx: Ctx, ticketId: string): Promise<SlaTargetRow[]
   const kept = keptClocks(ctx)?.get(ticketId);
   if (kept) return kept.map((r) => ({ ...r }));
   if (ctx.batch && insertedInTransaction(ctx, ticketId)) return [];
-  return ctx.db
-    .select()
-    .from(slaTargets)
-    .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)));
+  const read = () =>
+    ctx.db
+      .select()
+      .from(slaTargets)
+      .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)))
+      .execute();
+  // Only a staged upsert of these clocks (kept above once staged) could change the answer: other staged writes wait.
+  if (ctx.batch && !ctx.batch.holds(stagedName(ticketId))) return ctx.batch.readPast(read);
+  return read();
 }
 
 const stagedName = (ticketId: string) => `sla.targets:${ticketId}`;

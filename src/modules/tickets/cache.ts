@@ -23,9 +23,20 @@ interface Entry {
   row: TicketRow;
   /** Inserted by this transaction: its messages are those counted here. */
   inserted: boolean;
+  /**
+   * Messages this transaction added: all of them for a ticket it inserted;
+   * for another, those staged since the batch's `countedAt`-th flush (still
+   * unsent, so a read of the table would miss them).
+   */
   messages: { inbound: number; outbound: number; note: number };
+  countedAt?: number;
   /** Derived fields staged and not yet flushed (merged into one UPDATE: see `setDerivedFields`). */
   derived?: Partial<TicketRow>;
+  /**
+   * Claimed, not locked (see `claim`): the version the row was read at,
+   * which its write must still find. Cleared once the row is written or locked.
+   */
+  claimedVersion?: number;
 }
 
 const STATE = "tickets.rows";
@@ -61,6 +72,37 @@ export function remember(ctx: Ctx, row: TicketRow): TicketRow {
   return { ...current };
 }
 
+/**
+ * Keeps a row read WITHOUT a lock, for a transaction that will write it
+ * once, with everything else it stages (a fan's message threading onto a
+ * ticket): no BEGIN, no row lock held across round trips, and the write may
+ * go with other transactions' in a group commit. The price is a check:
+ * the row's staged UPDATE carries `usher_expect_version(version, <read>)`
+ * (migration 0011), and a row changed meanwhile fails the statement with
+ * `conflict.concurrent` — nothing of the transaction is written, and the
+ * caller runs it again. Locking the row later in the transaction
+ * (`loadTicketForUpdate`) checks the version the same way.
+ *
+ * Returns undefined where nothing can be kept (no batch): lock the row instead.
+ */
+export function claim(ctx: Ctx, row: TicketRow): TicketRow | undefined {
+  const map = entries(ctx);
+  if (!map || map.has(row.id)) return undefined;
+  map.set(row.id, { row: { ...row }, inserted: false, messages: { inbound: 0, outbound: 0, note: 0 }, claimedVersion: row.version });
+  return { ...row };
+}
+
+/** The version a claimed row was read at, while no write or lock of it has gone out; undefined otherwise. */
+export function claimedVersion(ctx: Ctx, id: string): number | undefined {
+  return entries(ctx)?.get(id)?.claimedVersion;
+}
+
+/** The claimed row's write is going out, or it was locked: from now on this transaction holds it. */
+export function settleClaim(ctx: Ctx, id: string): void {
+  const entry = entries(ctx)?.get(id);
+  if (entry) entry.claimedVersion = undefined;
+}
+
 /** The kept row, or undefined when this transaction has not locked or written it. */
 export async function cached(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
   const entry = entries(ctx)?.get(id);
@@ -78,10 +120,10 @@ export function insertedIds(ctx: Ctx): string[] {
   return [...(entries(ctx) ?? [])].filter(([, e]) => e.inserted).map(([id]) => id);
 }
 
-/** Whether a write of `tickets` other than `id`'s own staged INSERT waits in the batch (a read of other tickets would miss it). */
+/** Whether a write of `tickets` other than `id`'s own (staged INSERT or UPDATE) waits in the batch (a read of other tickets would miss it). */
 export function otherTicketWritesStaged(ctx: Ctx, id: string): boolean {
   if (!ctx.batch) return false;
-  if (ctx.batch.holdsAny(DERIVED)) return true;
+  if (ctx.batch.holdsAny(DERIVED, derivedName(id))) return true;
   return [...(entries(ctx) ?? [])].some(([other]) => other !== id && ctx.batch!.holds(insertName(other)));
 }
 
@@ -91,7 +133,23 @@ export function insertedInTransaction(ctx: Ctx, id: string): boolean {
 
 export function countMessage(ctx: Ctx, id: string, kind: keyof Entry["messages"]): void {
   const entry = entries(ctx)?.get(id);
-  if (entry) entry.messages[kind]++;
+  if (!entry) return;
+  if (!entry.inserted && entry.countedAt !== ctx.batch!.flushes) {
+    // What was counted before the last flush is in the table now.
+    entry.messages = { inbound: 0, outbound: 0, note: 0 };
+    entry.countedAt = ctx.batch!.flushes;
+  }
+  entry.messages[kind]++;
+}
+
+/**
+ * Messages this transaction staged for a ticket it did not insert and has
+ * not sent yet, or undefined when there are none: a count read past the
+ * batch (`readPast`) adds them.
+ */
+export function unsentMessages(ctx: Ctx, id: string): Entry["messages"] | undefined {
+  const entry = entries(ctx)?.get(id);
+  return entry && !entry.inserted && entry.countedAt === ctx.batch!.flushes ? { ...entry.messages } : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { stageRows } from "../../platform/batch";
-import { countMessage, remember } from "./cache";
+import { cached, claimedVersion, countMessage, remember } from "./cache";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { DomainError, invalid, notFound } from "../../platform/errors";
 import { htmlToText, sanitiseHtml } from "../../platform/html";
@@ -21,7 +21,7 @@ import {
   tickets,
 } from "./schema";
 import { getTeam, loadAgentWithAccess } from "../identity/service";
-import { applyPatch, loadTicketForUpdate } from "./service";
+import { applyPatch, claimTicket, loadTicketForUpdate, setDerivedFields } from "./service";
 import type { TicketStatus } from "./schema";
 
 export interface NewMessage {
@@ -208,15 +208,34 @@ export async function addMessage(
  * An inbound message on an existing ticket (intake, portal). Idempotent by
  * `externalId`: the same provider message delivered twice is stored once.
  */
+export interface ReceiveOptions {
+  /**
+   * The ticket as the caller read it in this transaction (intake found it
+   * while threading). When the message leaves its status as it is, the row
+   * is claimed rather than locked (see `claim` in cache.ts): no BEGIN, no
+   * lock held, everything written in one statement that may join a group
+   * commit — and `conflict.concurrent` if the ticket changed meanwhile.
+   */
+  seen?: TicketRow;
+  /**
+   * The caller relies on the unique index on (channel, external id) to
+   * refuse a redelivery (`conflict.duplicate`), or looked for it itself:
+   * no lookup here.
+   */
+  duplicatesRefused?: boolean;
+}
+
 export async function receiveMessage(
   ctx: Ctx,
   ticketId: string,
   input: NewMessage,
+  options: ReceiveOptions = {},
 ): Promise<{ message: MessageWithAttachments; ticket: TicketRow; duplicate: boolean }> {
   return inTransaction(ctx, async (tx) => {
-    let ticket = await loadTicketForUpdate(tx, ticketId);
+    const seen = options.seen?.id === ticketId && !reopens(options.seen) ? options.seen : undefined;
+    let ticket = seen ? await claimTicket(tx, seen) : await loadTicketForUpdate(tx, ticketId);
     const channel = input.channel ?? ticket.channel;
-    if (input.externalId) {
+    if (input.externalId && !options.duplicatesRefused) {
       const [existing] = await tx.db
         .select()
         .from(messages)
@@ -227,11 +246,14 @@ export async function receiveMessage(
     const { message, activity } = await insertMessage(tx, ticket, { ...input, kind: "inbound", channel }, ticket.requesterId);
     await recordActivities(tx, [activity]);
     // The fan wrote again: the ticket needs an agent again.
-    if (ticket.status === "pending" || ticket.status === "solved") ticket = (await applyPatch(tx, ticket, { status: "open" })).ticket;
+    if (reopens(ticket)) ticket = (await applyPatch(tx, ticket, { status: "open" })).ticket;
     ticket = await touch(tx, ticket, {});
     return { message, ticket, duplicate: false };
   });
 }
+
+/** A message from the fan opens a ticket that waited on them or was solved. */
+const reopens = (ticket: TicketRow) => ticket.status === "pending" || ticket.status === "solved";
 
 /** The agents to tell: those named and the members of teams named, who may see the ticket's desk; never the writer. */
 async function resolveMentions(ctx: Ctx, ticket: TicketRow, mentions: AgentMessage["mentions"]): Promise<string[]> {
@@ -274,14 +296,20 @@ function assertWritable(ticket: TicketRow) {
 
 async function touch(ctx: Ctx, ticket: TicketRow, what: { firstResponse?: boolean; note?: boolean }): Promise<TicketRow> {
   const now = ctx.clock.now();
+  const fields = {
+    ...(what.note ? {} : { lastMessageAt: now }),
+    ...(what.firstResponse && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
+    updatedAt: now,
+    version: ticket.version + 1,
+  };
+  if (claimedVersion(ctx, ticket.id) !== undefined) {
+    // Claimed: staged with the row's other fields, in the one UPDATE that checks its version.
+    await setDerivedFields(ctx, ticket.id, fields);
+    return (await cached(ctx, ticket.id))!;
+  }
   const [row] = await ctx.db
     .update(tickets)
-    .set({
-      ...(what.note ? {} : { lastMessageAt: now }),
-      ...(what.firstResponse && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
-      updatedAt: now,
-      version: ticket.version + 1,
-    })
+    .set(fields)
     .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, ticket.id)))
     .returning();
   return remember(ctx, row!);

@@ -12,7 +12,21 @@ import { getCategory, getDesk, listCustomFields } from "../desks/service";
 import { assertDeskAccess, authorize, canAccessDesk, deskFilter } from "../identity/policy";
 import { getTeam, loadAgentWithAccess } from "../identity/service";
 import { type ConditionGroup, compileConditions, validateConditions } from "./conditions";
-import { beforeRawWrite, cached, countedMessages, derivedName, insertedIds, otherTicketWritesStaged, remember, stageDerived, stageInsert } from "./cache";
+import {
+  beforeRawWrite,
+  cached,
+  claim,
+  claimedVersion,
+  countedMessages,
+  derivedName,
+  insertedIds,
+  otherTicketWritesStaged,
+  remember,
+  settleClaim,
+  stageDerived,
+  stageInsert,
+  unsentMessages,
+} from "./cache";
 import { type NewMessage, insertMessage } from "./messages";
 import { takeTicketNumber } from "./numbers";
 import { type Channel, type Priority, type TicketRow, type TicketStatus, messages, tickets } from "./schema";
@@ -94,8 +108,20 @@ export async function getTicket(ctx: Ctx, idOrNumber: string | number): Promise<
 
 /** Locks the row for the rest of the transaction: concurrent changes queue up instead of overwriting. */
 export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketRow> {
-  // A row this transaction inserted, locked or updated is locked already.
+  // A row this transaction inserted, locked or updated is locked already; a claimed one is not (see `claim`).
   let row = await cached(ctx, id);
+  if (row && claimedVersion(ctx, id) !== undefined) {
+    // Locking sends what is staged first: a staged write of the row checks its version and settles the claim.
+    const [locked] = await ctx.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
+      .for("update");
+    const expected = claimedVersion(ctx, id);
+    if (!locked || (expected !== undefined && locked.version !== expected)) throw changedMeanwhile(row);
+    settleClaim(ctx, id);
+    row = remember(ctx, locked);
+  }
   if (!row) {
     [row] = await ctx.db
       .select()
@@ -108,6 +134,20 @@ export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketR
   assertDeskAccess(ctx.actor, row.deskId, () => notFound("ticket", id));
   return row;
 }
+
+/**
+ * Keeps a ticket read without a lock for this transaction's one staged write
+ * of it (see `claim` in cache.ts): it is checked, not locked. Falls back to
+ * the lock where nothing can be staged (a context without a batch).
+ */
+export async function claimTicket(ctx: Ctx, row: TicketRow): Promise<TicketRow> {
+  if (row.workspaceId !== ctx.workspaceId) throw notFound("ticket", row.id);
+  assertDeskAccess(ctx.actor, row.deskId, () => notFound("ticket", row.id));
+  return claim(ctx, row) ?? loadTicketForUpdate(ctx, row.id);
+}
+
+const changedMeanwhile = (row: TicketRow) =>
+  new DomainError("conflict.concurrent", `Ticket #${row.number} changed while this request ran; nothing was written, try again`);
 
 export const ticketSorts = ["priority", "due", "updated", "-updated", "created", "-created", "number", "-number"] as const;
 export type TicketSort = (typeof ticketSorts)[number];
@@ -543,17 +583,33 @@ export async function getTicketsByIds(ctx: Ctx, ids: string[]): Promise<TicketRo
 export async function setDerivedFields(
   ctx: Ctx,
   id: string,
-  fields: { dueAt?: Date | null; priorityScore?: number; priorityReasons?: TicketRow["priorityReasons"] },
+  fields: Partial<Pick<TicketRow, "dueAt" | "priorityScore" | "priorityReasons" | "lastMessageAt" | "firstResponseAt" | "updatedAt" | "version">>,
 ): Promise<void> {
   if (Object.keys(fields).length === 0) return;
   const staged = stageDerived(ctx, id, fields);
   if (staged === "insert") return;
-  const update = ctx.db
-    .update(tickets)
-    .set(staged ?? fields)
-    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
-  if (staged) ctx.batch!.put(derivedName(id), update);
-  else await update;
+  if (!staged) {
+    await ctx.db
+      .update(tickets)
+      .set(fields)
+      .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
+    return;
+  }
+  // Built when sent: a claimed row's write checks the version it was read at, and from then on the row is held.
+  ctx.batch!.put(derivedName(id), () => {
+    const expected = claimedVersion(ctx, id);
+    settleClaim(ctx, id);
+    return ctx.db
+      .update(tickets)
+      .set(staged)
+      .where(
+        and(
+          eq(tickets.workspaceId, ctx.workspaceId),
+          eq(tickets.id, id),
+          expected === undefined ? undefined : sql`usher_expect_version(${tickets.version}, ${expected}::int, 'ticket')`,
+        ),
+      );
+  });
 }
 
 /** Due times of many tickets in one statement (an SLA recomputation after a calendar change). */
@@ -597,13 +653,18 @@ export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assignee
 export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbound: number; outbound: number; note: number }> {
   const counted = countedMessages(ctx, ticketId);
   if (counted) return counted;
-  const rows = await ctx.db
-    .select({ kind: messages.kind, n: sql<number>`count(*)::int` })
-    .from(messages)
-    .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.ticketId, ticketId)))
-    .groupBy(messages.kind);
-  const counts = { inbound: 0, outbound: 0, note: 0 };
-  for (const r of rows) counts[r.kind] = r.n;
+  const read = () =>
+    ctx.db
+      .select({ kind: messages.kind, n: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.ticketId, ticketId)))
+      .groupBy(messages.kind)
+      .execute();
+  // Messages staged and not sent yet are added to a count read past them, rather than sent first to be counted.
+  const unsent = unsentMessages(ctx, ticketId);
+  const rows = unsent ? await ctx.batch!.readPast(read) : await read();
+  const counts = unsent ?? { inbound: 0, outbound: 0, note: 0 };
+  for (const r of rows) counts[r.kind] += r.n;
   return counts;
 }
 

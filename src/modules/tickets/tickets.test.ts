@@ -10,13 +10,15 @@ import { listTicketActivities } from "../activity/service";
 import { createCategory, createCustomField } from "../desks/service";
 import { mergeTickets, relatedTickets, splitTicket } from "./merge";
 import { addMessage, listMessages, receiveMessage } from "./messages";
-import { bulkUpdateTickets, getTicket, listTickets, setDerivedFields, setDueTimes, updateTicket } from "./service";
+import { bulkUpdateTickets, claimTicket, getTicket, listTickets, loadTicketForUpdate, setDerivedFields, setDueTimes, updateTicket } from "./service";
 import { tagCatalogue } from "./reactors";
 import { tickets } from "./schema";
 import { listTags } from "./tags";
 
 const clock = new ControlledClock("2026-06-12T18:00:00Z");
 const app = useTestApp({ clock });
+
+const readTicketRow = async (id: string) => (await app().database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
 
 async function expectError(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
@@ -110,6 +112,38 @@ describe("ticket lifecycle", () => {
     expect(again.duplicate).toBe(true);
     expect(again.message.id).toBe(first.message.id);
     expect((await listMessages(admin.ctx, ticket.id)).items).toHaveLength(2);
+  });
+
+  it("a message joining a ticket it read without a lock is refused, and nothing written, if the ticket changed meanwhile", async () => {
+    const { admin, desk, system } = await makeWorkspace(app());
+    const ticket = await makeTicket(admin.ctx, desk.id);
+    const seen = await readTicketRow(ticket.id);
+    // As read: claimed, not locked; the ticket's one UPDATE carries the version check, with the message in its statement.
+    const joined = await receiveMessage(system, ticket.id, { text: "Gate B again", externalId: `SM${uid()}` }, { seen, duplicatesRefused: true });
+    expect(joined.ticket.version).toBe(seen.version + 1);
+    expect((await readTicketRow(ticket.id)).version).toBe(seen.version + 1);
+
+    // An agent changes the ticket after the row was read: the same row is now out of date.
+    const stale = await readTicketRow(ticket.id);
+    await updateTicket(admin.ctx, ticket.id, { priority: "high" });
+    await expectError(receiveMessage(system, ticket.id, { text: "Hello??", externalId: `SM${uid()}` }, { seen: stale, duplicatesRefused: true }), "conflict.concurrent");
+    expect((await listMessages(admin.ctx, ticket.id)).items.map((m) => m.text)).not.toContain("Hello??");
+    const after = await readTicketRow(ticket.id);
+    expect(after).toMatchObject({ priority: "high", version: stale.version + 1 });
+
+    // A claimed row locked later in its transaction is checked there too; a current one is then held.
+    await expectError(
+      inTransaction(system, async (tx) => {
+        await claimTicket(tx, stale);
+        return loadTicketForUpdate(tx, ticket.id);
+      }),
+      "conflict.concurrent",
+    );
+    const locked = await inTransaction(system, async (tx) => {
+      await claimTicket(tx, after);
+      return loadTicketForUpdate(tx, ticket.id);
+    });
+    expect(locked.version).toBe(after.version);
   });
 
   it("refuses a reply written over an outdated view (expectedVersion)", async () => {
