@@ -224,13 +224,15 @@ async function sendSql(client: DriverClient, text: string, params: unknown[], fi
 /** A driver's error wrapped as drizzle wraps it, so `fromDatabaseError` reads its cause the same way. */
 export const failedQuery = (text: string, cause: unknown) => Object.assign(new Error(`Failed query: ${text.slice(0, 200)}`), { cause });
 
-interface DriverClient {
+/** The driver's client under a drizzle database or transaction: a pg pool or pool client, or PGlite or its transaction. */
+export interface DriverClient {
   query(config: unknown, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
-const clientOf = (db: Db) => (db as unknown as { session: { client: DriverClient } }).session.client;
+export const clientOf = (db: Db) => (db as unknown as { session: { client: DriverClient } }).session.client;
 
-const isPglite = (client: object) => !("release" in client) && "exec" in client;
+/** PGlite takes the text itself; a pg client a config object (which `statementName` may prepare). */
+export const isPglite = (client: object) => !("release" in client) && "exec" in client;
 
 /** A row that came back as JSON (snake_case names, ISO dates) in the table's own typed shape. */
 export function fromJsonRow(table: Table, json: Record<string, unknown>): Record<string, unknown> {

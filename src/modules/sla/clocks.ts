@@ -1,5 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { type Ctx, type RecordedActivity, inTransaction } from "../../platform/context";
+import { compileRead, queryBuilder } from "../../platform/compiled";
 import { rawSql } from "../../platform/db";
 import { type Statement, compileInsert } from "../../platform/insert";
 import type { Reactor } from "../activity/reactors";
@@ -183,16 +184,19 @@ async function currentClocks(ctx: Ctx, ticketId: string): Promise<SlaTargetRow[]
   const kept = keptClocks(ctx)?.get(ticketId);
   if (kept) return kept.map((r) => ({ ...r }));
   if (ctx.batch && insertedInTransaction(ctx, ticketId)) return [];
-  const read = () =>
-    ctx.db
-      .select()
-      .from(slaTargets)
-      .where(and(eq(slaTargets.workspaceId, ctx.workspaceId), eq(slaTargets.ticketId, ticketId)))
-      .execute();
+  const read = () => clocksOfTicket.run(ctx, { workspaceId: ctx.workspaceId, ticketId });
   // Only a staged upsert of these clocks (kept above once staged) could change the answer: other staged writes wait.
   if (ctx.batch && !ctx.batch.holds(stagedName(ticketId))) return ctx.batch.readPast(read);
   return read();
 }
+
+const clocksOfTicket = compileRead<SlaTargetRow>(
+  queryBuilder
+    .select()
+    .from(slaTargets)
+    .where(and(eq(slaTargets.workspaceId, sql.placeholder("workspaceId")), eq(slaTargets.ticketId, sql.placeholder("ticketId")))),
+  slaTargets,
+);
 
 const stagedName = (ticketId: string) => `sla.targets:${ticketId}`;
 

@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { compileRead, queryBuilder } from "../../platform/compiled";
 import type { Ctx } from "../../platform/context";
 import { type Channel, type DeliveryStatus, type MessageRow, type TicketRow, messages, tickets, unsolvedStatuses } from "./schema";
 
@@ -53,23 +54,29 @@ export async function findOpenConversation(
   input: { requesterId: string; deskId: string; channel: Channel; reopenWithinMs: number },
 ): Promise<TicketRow | undefined> {
   const since = new Date(ctx.clock.now().getTime() - input.reopenWithinMs);
-  const [row] = await ctx.db
+  const [row] = await openConversation.run(ctx, { workspaceId: ctx.workspaceId, requesterId: input.requesterId, deskId: input.deskId, channel: input.channel, since });
+  return row;
+}
+
+/** Read for every message of a fan who writes again: compiled once (see platform/compiled.ts). */
+const openConversation = compileRead<TicketRow>(
+  queryBuilder
     .select()
     .from(tickets)
     .where(
       and(
-        eq(tickets.workspaceId, ctx.workspaceId),
-        eq(tickets.requesterId, input.requesterId),
-        eq(tickets.deskId, input.deskId),
-        eq(tickets.channel, input.channel),
+        eq(tickets.workspaceId, sql.placeholder("workspaceId")),
+        eq(tickets.requesterId, sql.placeholder("requesterId")),
+        eq(tickets.deskId, sql.placeholder("deskId")),
+        eq(tickets.channel, sql.placeholder("channel")),
         isNull(tickets.mergedIntoId),
-        or(inArray(tickets.status, [...unsolvedStatuses]), and(eq(tickets.status, "solved"), gt(tickets.solvedAt, since))),
+        or(inArray(tickets.status, [...unsolvedStatuses]), and(eq(tickets.status, "solved"), gt(tickets.solvedAt, sql.placeholder("since")))),
       ),
     )
     .orderBy(desc(tickets.updatedAt))
-    .limit(1);
-  return row;
-}
+    .limit(1),
+  tickets,
+);
 
 /**
  * The states a delivery state may be reached from. Providers' callbacks come

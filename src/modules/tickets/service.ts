@@ -1,6 +1,7 @@
 import { type SQL, and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { type Ctx, inTransaction } from "../../platform/context";
 import { compileInsert } from "../../platform/insert";
+import { compileRead, queryBuilder } from "../../platform/compiled";
 import { DomainError, type FieldProblem, invalid, notFound } from "../../platform/errors";
 import { newId } from "../../platform/ids";
 import { type Page, type SortKey, afterCursor, decodeCursor, orderByKeys, pageSize, toPage } from "../../platform/pagination";
@@ -112,22 +113,14 @@ export async function loadTicketForUpdate(ctx: Ctx, id: string): Promise<TicketR
   let row = await cached(ctx, id);
   if (row && claimedVersion(ctx, id) !== undefined) {
     // Locking sends what is staged first: a staged write of the row checks its version and settles the claim.
-    const [locked] = await ctx.db
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
-      .for("update");
+    const [locked] = await ticketByIdForUpdate.run(ctx, { workspaceId: ctx.workspaceId, id });
     const expected = claimedVersion(ctx, id);
     if (!locked || (expected !== undefined && locked.version !== expected)) throw changedMeanwhile(row);
     settleClaim(ctx, id);
     row = remember(ctx, locked);
   }
   if (!row) {
-    [row] = await ctx.db
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)))
-      .for("update");
+    [row] = await ticketByIdForUpdate.run(ctx, { workspaceId: ctx.workspaceId, id });
     if (row) row = remember(ctx, row);
   }
   if (!row) throw notFound("ticket", id);
@@ -626,12 +619,13 @@ export async function setDueTimes(ctx: Ctx, ids: string[], dueAts: (Date | null)
 export async function readTicket(ctx: Ctx, id: string): Promise<TicketRow | undefined> {
   const kept = await cached(ctx, id);
   if (kept) return kept;
-  const [row] = await ctx.db
-    .select()
-    .from(tickets)
-    .where(and(eq(tickets.workspaceId, ctx.workspaceId), eq(tickets.id, id)));
+  const [row] = await ticketById.run(ctx, { workspaceId: ctx.workspaceId, id });
   return row;
 }
+
+const byId = () => queryBuilder.select().from(tickets).where(and(eq(tickets.workspaceId, sql.placeholder("workspaceId")), eq(tickets.id, sql.placeholder("id"))));
+const ticketById = compileRead<TicketRow>(byId(), tickets);
+const ticketByIdForUpdate = compileRead<TicketRow>(byId().for("update"), tickets);
 
 /** Unsolved tickets per assignee and channel (routing's load). */
 export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assigneeId: string; channel: Channel; n: number }[]> {
@@ -653,13 +647,7 @@ export async function openLoad(ctx: Ctx, agentIds: string[]): Promise<{ assignee
 export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbound: number; outbound: number; note: number }> {
   const counted = countedMessages(ctx, ticketId);
   if (counted) return counted;
-  const read = () =>
-    ctx.db
-      .select({ kind: messages.kind, n: sql<number>`count(*)::int` })
-      .from(messages)
-      .where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.ticketId, ticketId)))
-      .groupBy(messages.kind)
-      .execute();
+  const read = () => countsByKind.run(ctx, { workspaceId: ctx.workspaceId, ticketId });
   // Messages staged and not sent yet are added to a count read past them, rather than sent first to be counted.
   const unsent = unsentMessages(ctx, ticketId);
   const rows = unsent ? await ctx.batch!.readPast(read) : await read();
@@ -667,6 +655,14 @@ export async function messageCounts(ctx: Ctx, ticketId: string): Promise<{ inbou
   for (const r of rows) counts[r.kind] += r.n;
   return counts;
 }
+
+const countsByKind = compileRead<{ kind: "inbound" | "outbound" | "note"; n: number }>(
+  queryBuilder
+    .select({ kind: messages.kind, n: sql<number>`count(*)::int`.as("n") })
+    .from(messages)
+    .where(and(eq(messages.workspaceId, sql.placeholder("workspaceId")), eq(messages.ticketId, sql.placeholder("ticketId"))))
+    .groupBy(messages.kind),
+);
 
 /** What the priority signals need of a requester's other unsolved tickets. */
 export type OtherOpenTicket = Pick<TicketRow, "id" | "tier" | "categoryId" | "subject">;
@@ -682,27 +678,35 @@ export async function otherOpenTickets(ctx: Ctx, ticket: Pick<TicketRow, "id" | 
     const others = insertedIds(ctx).filter((id) => id !== ticket.id);
     if (others.length === 0) return [];
   }
-  const read = () =>
-    ctx.db
-      .select({ id: tickets.id, tier: tickets.tier, categoryId: tickets.categoryId, subject: tickets.subject })
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.workspaceId, ctx.workspaceId),
-          ticket.organisationId ? or(eq(tickets.requesterId, ticket.requesterId), eq(tickets.organisationId, ticket.organisationId)) : eq(tickets.requesterId, ticket.requesterId),
-          inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
-          isNull(tickets.mergedIntoId),
-          sql`${tickets.id} <> ${ticket.id}`,
-        ),
-      )
-      .orderBy(desc(tickets.createdAt))
-      .limit(50)
-      .execute();
+  const values = { workspaceId: ctx.workspaceId, requesterId: ticket.requesterId, organisationId: ticket.organisationId, ticketId: ticket.id };
+  const read = () => (ticket.organisationId ? othersOfOrganisation : othersOfRequester).run(ctx, values);
   // The ticket's own staged INSERT cannot change the answer (it is left out): it waits, to go out with
   // what its reactors decide. Any other staged write of tickets goes first.
   if (ctx.batch && !otherTicketWritesStaged(ctx, ticket.id)) return ctx.batch.readPast(read);
   return read();
 }
+
+const otherOpenColumns = { id: tickets.id, tier: tickets.tier, categoryId: tickets.categoryId, subject: tickets.subject };
+const otherOpen = (whose: SQL) =>
+  compileRead<OtherOpenTicket>(
+    queryBuilder
+      .select(otherOpenColumns)
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.workspaceId, sql.placeholder("workspaceId")),
+          whose,
+          inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+          isNull(tickets.mergedIntoId),
+          sql`${tickets.id} <> ${sql.placeholder("ticketId")}`,
+        ),
+      )
+      .orderBy(desc(tickets.createdAt))
+      .limit(50),
+    otherOpenColumns,
+  );
+const othersOfRequester = otherOpen(eq(tickets.requesterId, sql.placeholder("requesterId")));
+const othersOfOrganisation = otherOpen(or(eq(tickets.requesterId, sql.placeholder("requesterId")), eq(tickets.organisationId, sql.placeholder("organisationId")))!);
 
 /** Ids of a workspace's unsolved tickets after a cursor, in id order (batch jobs). */
 export async function unsolvedTicketIds(ctx: Ctx, after: string | null, limit: number): Promise<string[]> {
