@@ -77,6 +77,7 @@ export class WriteBatch {
 
   /** Before another statement of the transaction: sends what is staged, and waits for a flush on its way. */
   async sendPending(db: Db): Promise<void> {
+    this.throwIfFailed();
     while (this.sending) await this.sending;
     if (this.size > 0) await this.flush(db);
   }
@@ -99,6 +100,7 @@ export class WriteBatch {
 
   /** Asked by the transaction's hook as a statement starts: whether it reads past the batch. */
   takeReadPast(): boolean {
+    this.throwIfFailed();
     const past = this.past;
     this.past = false;
     return past;
@@ -116,13 +118,31 @@ export class WriteBatch {
    * statement alone is the transaction (PostgreSQL: see `wrapClient` in db.ts).
    */
   async flush(db: Db, options: { final?: boolean } = {}): Promise<void> {
+    this.throwIfFailed();
     const sending = this.send(db, options.final ?? false);
     this.sending = sending;
     try {
       await sending;
+    } catch (err) {
+      this.failure ??= { err };
+      throw err;
     } finally {
       if (this.sending === sending) this.sending = undefined;
     }
+  }
+
+  /**
+   * A flush that failed, kept: the flush goes out before some other
+   * statement, whose caller may catch what it throws (an optional read
+   * with `.catch(() => undefined)`) — but the transaction is aborted, and
+   * every later statement of it would fail with "current transaction is
+   * aborted", hiding the cause (a unique key broken, which callers retry).
+   * So every later statement, and the commit, throws the first error.
+   */
+  private failure: { err: unknown } | undefined;
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.err;
   }
 
   private async send(db: Db, final: boolean): Promise<void> {

@@ -51,6 +51,25 @@ describe("transactions", () => {
     expect((await getTicket(admin.ctx, ticket.id)).priority).toBe("normal");
   });
 
+  it("a staged write that fails before a read whose caller swallows the error still fails the transaction, with its own error", async () => {
+    const { admin } = await makeWorkspace(app());
+    const row = { workspaceId: admin.ctx.workspaceId, name: "twice", createdAt: new Date() };
+    await stageRows(admin.ctx, tags, [row]);
+    const failed = await inTransaction(admin.ctx, async (tx) => {
+      await stageRows(tx, tags, [row]); // breaks the unique key when it goes out
+      // An optional read: its caller makes do without it (as priority does without the contact).
+      const optional = await tx.db
+        .select()
+        .from(tags)
+        .where(eq(tags.workspaceId, tx.workspaceId))
+        .catch(() => undefined);
+      expect(optional).toBeUndefined();
+      // Not "current transaction is aborted": the cause, which callers know how to handle.
+      await tx.db.select().from(tags).where(eq(tags.workspaceId, tx.workspaceId));
+    }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: "conflict.duplicate" });
+  });
+
   it("a read sees what the transaction staged; a rollback takes it away", async () => {
     const { admin } = await makeWorkspace(app());
     const seen = await inTransaction(admin.ctx, async (tx) => {
