@@ -204,10 +204,6 @@ export async function addMessage(
 
 // ------------------------------------------------------------------ contacts writing
 
-/**
- * An inbound message on an existing ticket (intake, portal). Idempotent by
- * `externalId`: the same provider message delivered twice is stored once.
- */
 export interface ReceiveOptions {
   /**
    * The ticket as the caller read it in this transaction (intake found it
@@ -225,6 +221,10 @@ export interface ReceiveOptions {
   duplicatesRefused?: boolean;
 }
 
+/**
+ * An inbound message on an existing ticket (intake, portal). Idempotent by
+ * `externalId`: the same provider message delivered twice is stored once.
+ */
 export async function receiveMessage(
   ctx: Ctx,
   ticketId: string,
@@ -294,8 +294,10 @@ function assertWritable(ticket: TicketRow) {
   }
 }
 
-async function touch(ctx: Ctx, ticket: TicketRow, what: { firstResponse?: boolean; note?: boolean }): Promise<TicketRow> {
+async function touch(ctx: Ctx, seen: TicketRow, what: { firstResponse?: boolean; note?: boolean }): Promise<TicketRow> {
   const now = ctx.clock.now();
+  // As this transaction left it: an inline reactor (routing, a rule) may have changed it, and its version, since `seen`.
+  const ticket = (await cached(ctx, seen.id)) ?? seen;
   const fields = {
     ...(what.note ? {} : { lastMessageAt: now }),
     ...(what.firstResponse && !ticket.firstResponseAt ? { firstResponseAt: now } : {}),
